@@ -1,0 +1,85 @@
+using Federated.Shared.Training;
+
+namespace Federated.Coordinator.Options;
+
+/// <summary>
+/// How a federation runs, bound from the configuration section <c>Federation</c>
+/// (appsettings.json, environment variables <c>Federation__Rounds</c>, command line <c>--Federation:Rounds</c>).
+/// </summary>
+public sealed class FederationOptions
+{
+    public const string SectionName = "Federation";
+
+    /// <summary>Model to train: <c>cnn</c>, <c>mlp</c>, or an architecture text.</summary>
+    public string Model { get; set; } = "cnn";
+
+    /// <summary>Seeds the initial model and client selection.</summary>
+    public int Seed { get; set; } = 42;
+
+    /// <summary>Rounds to run; the federation then finishes and clients are told so.</summary>
+    public int Rounds { get; set; } = 3;
+
+    /// <summary>Clients that must have joined before the first round starts (and before each later one).</summary>
+    public int MinClients { get; set; } = 2;
+
+    /// <summary>Clients asked to train per round: the larger of this and <see cref="FractionPerRound"/> × available.</summary>
+    public int ClientsPerRound { get; set; } = 2;
+
+    /// <summary>Fraction of available clients asked to train per round (0 = use <see cref="ClientsPerRound"/> only).</summary>
+    public double FractionPerRound { get; set; }
+
+    /// <summary>Accepted training results needed to aggregate; with fewer the round fails and the model stays.</summary>
+    public int MinResults { get; set; } = 2;
+
+    /// <summary>How long a round's training may take before missing clients count as failures.</summary>
+    public TimeSpan RoundTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Ask clients to evaluate each new global model on their held-out data.</summary>
+    public bool FederatedEvaluation { get; set; } = true;
+
+    public TimeSpan EvaluationTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>A client not heard from for this long is not selected.</summary>
+    public TimeSpan ClientTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Largest example count a client may claim for one update (bounds one client's FedAvg weight).</summary>
+    public long MaxExampleCount { get; set; } = 100_000_000;
+
+    /// <summary>Stop the host once the last round is done and clients were told.</summary>
+    public bool ExitWhenDone { get; set; }
+
+    /// <summary>SQLite database file.</summary>
+    public string DatabasePath { get; set; } = "runs/coordinator.db";
+
+    /// <summary>Size of model and result chunks on the wire (gRPC refuses messages over 4 MB).</summary>
+    public int ChunkBytes { get; set; } = 1 << 20;
+
+    public TrainingOptions Training { get; set; } = new();
+}
+
+/// <summary>Local training settings sent to clients with every training task.</summary>
+public sealed class TrainingOptions
+{
+    public int Epochs { get; set; } = 1;
+
+    public int BatchSize { get; set; } = 32;
+
+    public double LearningRate { get; set; } = 0.05;
+
+    public OptimizerKind Optimizer { get; set; } = OptimizerKind.Sgd;
+
+    public double Momentum { get; set; } = 0.9;
+
+    public double WeightDecay { get; set; }
+
+    public TrainingConfig ToConfig(long seed) => new()
+    {
+        Epochs = Epochs,
+        BatchSize = BatchSize,
+        LearningRate = LearningRate,
+        Optimizer = Optimizer,
+        Momentum = Momentum,
+        WeightDecay = WeightDecay,
+        Seed = seed,
+    };
+}

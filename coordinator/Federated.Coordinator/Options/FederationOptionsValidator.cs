@@ -1,0 +1,49 @@
+using Federated.Shared.Models;
+using Microsoft.Extensions.Options;
+
+namespace Federated.Coordinator.Options;
+
+/// <summary>Checks <see cref="FederationOptions"/> at start-up; every failure names its configuration key.</summary>
+public sealed class FederationOptionsValidator : IValidateOptions<FederationOptions>
+{
+    public ValidateOptionsResult Validate(string? name, FederationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        const string S = FederationOptions.SectionName;
+        var failures = new List<string>();
+        void Require(bool condition, string key, object? value, string rule)
+        {
+            if (!condition) failures.Add($"{S}:{key} = '{value}' is invalid: {rule}.");
+        }
+
+        try
+        {
+            _ = ModelZoo.Resolve(options.Model);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            failures.Add($"{S}:Model = '{options.Model}' is invalid: {e.Message}");
+        }
+        Require(options.Rounds >= 1, "Rounds", options.Rounds, "must be at least 1");
+        Require(options.MinClients >= 1, "MinClients", options.MinClients, "must be at least 1");
+        Require(options.ClientsPerRound >= 1, "ClientsPerRound", options.ClientsPerRound, "must be at least 1");
+        Require(options.FractionPerRound is >= 0 and <= 1, "FractionPerRound", options.FractionPerRound, "must be in [0, 1]");
+        Require(options.MinResults >= 1, "MinResults", options.MinResults, "must be at least 1");
+        Require(options.MinResults <= Math.Max(options.ClientsPerRound, options.MinClients), "MinResults", options.MinResults,
+            $"cannot exceed the clients asked per round ({Math.Max(options.ClientsPerRound, options.MinClients)})");
+        Require(options.RoundTimeout > TimeSpan.Zero, "RoundTimeout", options.RoundTimeout, "must be positive");
+        Require(options.EvaluationTimeout > TimeSpan.Zero, "EvaluationTimeout", options.EvaluationTimeout, "must be positive");
+        Require(options.ClientTimeout > TimeSpan.Zero, "ClientTimeout", options.ClientTimeout, "must be positive");
+        Require(options.MaxExampleCount >= 1, "MaxExampleCount", options.MaxExampleCount, "must be at least 1");
+        Require(!string.IsNullOrWhiteSpace(options.DatabasePath), "DatabasePath", options.DatabasePath, "must name a file");
+        Require(options.ChunkBytes is >= 1024 and <= 4 * 1024 * 1024 - 1024, "ChunkBytes", options.ChunkBytes, "must be between 1 KiB and just under 4 MiB");
+        var training = options.Training;
+        Require(training.Epochs >= 1, "Training:Epochs", training.Epochs, "must be at least 1");
+        Require(training.BatchSize >= 1, "Training:BatchSize", training.BatchSize, "must be at least 1");
+        Require(training.LearningRate > 0 && double.IsFinite(training.LearningRate), "Training:LearningRate", training.LearningRate, "must be a positive number");
+        Require(training.Momentum is >= 0 and < 1, "Training:Momentum", training.Momentum, "must be in [0, 1)");
+        Require(training.WeightDecay >= 0 && double.IsFinite(training.WeightDecay), "Training:WeightDecay", training.WeightDecay, "must be non-negative");
+        Require(Enum.IsDefined(training.Optimizer), "Training:Optimizer", training.Optimizer, "must be Sgd or Adam");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,256 @@
+using System.Globalization;
+using Federated.Coordinator.Evaluation;
+using Federated.Coordinator.Options;
+using Federated.Coordinator.Persistence;
+using Federated.Coordinator.Strategies;
+using Federated.Shared.Models;
+using Federated.Shared.Serialization;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TaskStatus = Federated.Coordinator.Persistence.TaskStatus;
+
+namespace Federated.Coordinator.Rounds;
+
+/// <summary>
+/// Runs the federation: waits for clients, then per round hands out training tasks, collects
+/// updates until every selected client answered or the deadline passed, aggregates with the
+/// strategy, checkpoints the new global model, and evaluates it (on clients, and centrally when
+/// an evaluator is registered). A restarted coordinator resumes after its last finished round.
+/// </summary>
+public sealed partial class RoundOrchestrator(
+    FederationRuntime runtime,
+    ClientRegistry registry,
+    ICoordinatorStore store,
+    IStrategy strategy,
+    IOptions<FederationOptions> options,
+    TimeProvider time,
+    IHostApplicationLifetime lifetime,
+    ILogger<RoundOrchestrator> logger,
+    ICentralEvaluator? centralEvaluator = null) : BackgroundService
+{
+    private readonly FederationOptions _options = options.Value;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            LogFederationFailed(e);
+            runtime.Finish(null, $"the coordinator failed: {e.Message}");
+            lifetime.StopApplication();
+            throw;
+        }
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        var architecture = ModelZoo.Resolve(_options.Model);
+        runtime.Architecture = architecture;
+        var (lastRound, global) = await LoadOrCreateGlobalModelAsync(architecture, cancellationToken).ConfigureAwait(false);
+
+        for (long round = lastRound + 1; round <= _options.Rounds; round++)
+        {
+            LogWaitingForClients(_options.MinClients, round);
+            var available = await registry.WaitForAvailableAsync(_options.MinClients, _options.ClientTimeout, cancellationToken).ConfigureAwait(false);
+            global = await RunTrainingRoundAsync(round, global, available, cancellationToken).ConfigureAwait(false);
+            await EvaluateAsync(round, global, cancellationToken).ConfigureAwait(false);
+        }
+
+        runtime.Finish(global.ContentHash, $"all {_options.Rounds} rounds are done");
+        LogFinished(_options.Rounds, global.ContentHash);
+        if (_options.ExitWhenDone)
+        {
+            // Give long-polling clients a moment to hear that the federation is over.
+            await Task.Delay(TimeSpan.FromSeconds(2), time, cancellationToken).ConfigureAwait(false);
+            lifetime.StopApplication();
+        }
+    }
+
+    private async Task<(long Round, ModelSnapshot Global)> LoadOrCreateGlobalModelAsync(ModelArchitecture architecture, CancellationToken cancellationToken)
+    {
+        var rounds = await store.GetRoundsAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var interrupted in rounds)
+        {
+            // A round the coordinator stopped in cannot be finished: its updates were in memory.
+            if (interrupted.Status != RoundStatus.Running) continue;
+            await store.FinishRoundAsync(interrupted.Round, RoundStatus.Failed, null, "the coordinator stopped during the round", time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+        for (int i = rounds.Count - 1; i >= 0; i--)
+        {
+            var record = rounds[i];
+            string? hash = record.Status == RoundStatus.Completed ? record.OutputModelHash : null;
+            if (hash is null) continue;
+            var bytes = await store.GetModelAsync(hash, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Round {record.Round}'s model {hash} is missing from the store.");
+            var snapshot = ModelFile.Read(bytes, hash, $"checkpoint of round {record.Round}");
+            if (snapshot.Architecture is not null && !snapshot.Architecture.Equals(architecture))
+                throw new InvalidOperationException($"The database '{_options.DatabasePath}' holds a federation of model '{snapshot.Architecture}', not the configured '{architecture}'. Use another Federation:DatabasePath.");
+            long resumeAfter = rounds[^1].Round;
+            runtime.Publish(snapshot.ContentHash, bytes, null);
+            LogResuming(record.Round, resumeAfter + 1);
+            return (resumeAfter, snapshot);
+        }
+
+        var initial = new ModelSnapshot(0, architecture, ParameterInitializer.Initialize(architecture, _options.Seed));
+        byte[] file = ModelFile.ToBytes(initial);
+        await store.SaveModelAsync(initial.ContentHash, file, cancellationToken).ConfigureAwait(false);
+        runtime.Publish(initial.ContentHash, file, null);
+        long last = rounds.Count > 0 ? rounds[^1].Round : 0;
+        LogInitialModel(architecture.Layout.TotalLength, initial.ContentHash);
+        return (last, initial);
+    }
+
+    private async Task<ModelSnapshot> RunTrainingRoundAsync(long round, ModelSnapshot global, IReadOnlyList<string> available, CancellationToken cancellationToken)
+    {
+        var startedAt = time.GetUtcNow();
+        await store.StartRoundAsync(round, global.ContentHash, startedAt, cancellationToken).ConfigureAwait(false);
+        var selected = strategy.SelectClients(round, available);
+        var deadline = startedAt + _options.RoundTimeout;
+        var stage = new RoundStage(round, TaskKind.Fit, deadline, global.Parameters.Layout, strategy.CreateAggregator(global.Parameters));
+        LogRoundStarted(round, selected.Count, available.Count, strategy.Name);
+
+        await IssueAsync(stage, global, selected, (clientId, index) => strategy.ConfigureFit(round, clientId, index), cancellationToken).ConfigureAwait(false);
+        await CloseWhenDoneAsync(stage, cancellationToken).ConfigureAwait(false);
+
+        var aggregator = stage.Aggregator!;
+        var finishedAt = time.GetUtcNow();
+        if (aggregator.Count < _options.MinResults)
+        {
+            string reason = $"only {aggregator.Count} of the {_options.MinResults} required results arrived";
+            await store.FinishRoundAsync(round, RoundStatus.Failed, null, reason, finishedAt, cancellationToken).ConfigureAwait(false);
+            LogRoundFailed(round, reason);
+            return global;
+        }
+
+        var next = new ModelSnapshot(round, global.Architecture, aggregator.Finish());
+        byte[] file = ModelFile.ToBytes(next);
+        await store.SaveModelAsync(next.ContentHash, file, cancellationToken).ConfigureAwait(false);
+        await store.FinishRoundAsync(round, RoundStatus.Completed, next.ContentHash, null, finishedAt, cancellationToken).ConfigureAwait(false);
+        await store.SetRoundMetricsAsync(round, new Dictionary<string, double>
+        {
+            ["fit_results"] = aggregator.Count,
+            ["fit_clients"] = selected.Count,
+            ["fit_seconds"] = (finishedAt - startedAt).TotalSeconds,
+        }, cancellationToken).ConfigureAwait(false);
+        runtime.Publish(next.ContentHash, file, global.ContentHash);
+        LogRoundCompleted(round, aggregator.Count, selected.Count, (finishedAt - startedAt).TotalSeconds);
+        return next;
+    }
+
+    private async Task EvaluateAsync(long round, ModelSnapshot global, CancellationToken cancellationToken)
+    {
+        var metrics = new Dictionary<string, double>();
+        if (_options.FederatedEvaluation)
+        {
+            var available = registry.Available(_options.ClientTimeout);
+            var selected = strategy.SelectClients(round, available);
+            if (selected.Count > 0)
+            {
+                var stage = new RoundStage(round, TaskKind.Evaluate, time.GetUtcNow() + _options.EvaluationTimeout, global.Parameters.Layout, null);
+                await IssueAsync(stage, global, selected, static (_, _) => null, cancellationToken).ConfigureAwait(false);
+                await CloseWhenDoneAsync(stage, cancellationToken).ConfigureAwait(false);
+                if (stage.EvaluationSummary() is { } summary)
+                {
+                    metrics["federated_loss"] = summary.Loss;
+                    metrics["federated_accuracy"] = summary.Accuracy;
+                    metrics["federated_examples"] = summary.Examples;
+                }
+            }
+        }
+        if (centralEvaluator is not null)
+        {
+            var central = await centralEvaluator.EvaluateAsync(global.Architecture!, global.Parameters, cancellationToken).ConfigureAwait(false);
+            metrics["central_loss"] = central.Loss;
+            metrics["central_accuracy"] = central.Accuracy;
+            metrics["central_examples"] = central.ExampleCount;
+        }
+        if (metrics.Count == 0) return;
+        await store.SetRoundMetricsAsync(round, metrics, cancellationToken).ConfigureAwait(false);
+        string described = Describe(metrics);
+        LogEvaluation(round, described);
+    }
+
+    private async Task IssueAsync(RoundStage stage, ModelSnapshot global, IReadOnlyList<string> clients, Func<string, int, Shared.Training.TrainingConfig?> configure, CancellationToken cancellationToken)
+    {
+        runtime.TryGetModel(global.ContentHash, out var modelFile);
+        var issuedAt = time.GetUtcNow();
+        var assignments = new List<(ClientSession Session, TaskAssignment Task)>(clients.Count);
+        for (int i = 0; i < clients.Count; i++)
+        {
+            if (!registry.TryGet(clients[i], out var session)) continue;
+            string taskId = string.Create(CultureInfo.InvariantCulture, $"r{stage.Round}-{(stage.Kind == TaskKind.Fit ? "fit" : "eval")}-{i}-{Guid.NewGuid():N}");
+            var task = new TaskAssignment(taskId, stage.Round, stage.Kind, global.ContentHash, modelFile?.Length ?? 0,
+                global.Architecture!.ToCanonicalString(), configure(clients[i], i), stage.Deadline);
+            await store.AddTaskAsync(new TaskRecord(taskId, stage.Round, clients[i], stage.Kind, global.ContentHash, issuedAt, stage.Deadline, TaskStatus.Issued, null, null), cancellationToken).ConfigureAwait(false);
+            stage.AddTask(taskId, clients[i]);
+            assignments.Add((session, task));
+        }
+        // Open the window before any client can see its task, so no result finds it closed.
+        runtime.Open(stage);
+        foreach (var (session, task) in assignments) session.Inbox.Writer.TryWrite(task);
+    }
+
+    private async Task CloseWhenDoneAsync(RoundStage stage, CancellationToken cancellationToken)
+    {
+        var remaining = stage.Deadline - time.GetUtcNow();
+        if (remaining > TimeSpan.Zero)
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var timer = Task.Delay(remaining, time, deadline.Token);
+            await Task.WhenAny(stage.AllAnswered, timer).ConfigureAwait(false);
+            await deadline.CancelAsync().ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        var unanswered = stage.Close();
+        runtime.Clear(stage);
+        var now = time.GetUtcNow();
+        foreach (string taskId in unanswered)
+            await store.UpdateTaskStatusAsync(taskId, TaskStatus.TimedOut, $"no result before round {stage.Round}'s deadline", now, cancellationToken).ConfigureAwait(false);
+        if (unanswered.Count > 0) LogTimedOut(unanswered.Count, stage.Kind, stage.Round);
+    }
+
+    private static string Describe(Dictionary<string, double> metrics)
+    {
+        var parts = new List<string>(metrics.Count);
+        foreach (var (name, value) in metrics) parts.Add(string.Create(CultureInfo.InvariantCulture, $"{name}={value:0.####}"));
+        return string.Join(", ", parts);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Initial model: {Parameters} parameters, content hash {Hash}")]
+    private partial void LogInitialModel(int parameters, string hash);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resuming from the model of round {Round}; next round is {Next}")]
+    private partial void LogResuming(long round, long next);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Waiting for {MinClients} clients before round {Round}")]
+    private partial void LogWaitingForClients(int minClients, long round);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Round {Round}: asked {Selected} of {Available} available clients to train ({Strategy})")]
+    private partial void LogRoundStarted(long round, int selected, int available, string strategy);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Round {Round} completed with {Results} of {Selected} updates in {Seconds:0.0} s")]
+    private partial void LogRoundCompleted(long round, int results, int selected, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Round {Round} failed: {Reason}; the global model is unchanged")]
+    private partial void LogRoundFailed(long round, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} {Kind} tasks of round {Round} got no result before the deadline")]
+    private partial void LogTimedOut(int count, TaskKind kind, long round);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Round {Round} evaluation: {Metrics}")]
+    private partial void LogEvaluation(long round, string metrics);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Federation finished after {Rounds} rounds; final model {Hash}")]
+    private partial void LogFinished(int rounds, string hash);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The federation stopped on an unexpected error")]
+    private partial void LogFederationFailed(Exception exception);
+}

@@ -1,0 +1,157 @@
+using Federated.Coordinator.Persistence;
+using Federated.Coordinator.Strategies;
+using Federated.Shared.Parameters;
+
+namespace Federated.Coordinator.Rounds;
+
+/// <summary>
+/// One open collection window: the fit (or evaluate) tasks of a round, and what came back.
+/// Transports claim a task when a result arrives, then accept or refuse it; the orchestrator
+/// closes the window at the deadline or once every task has an answer. All state changes hold
+/// one lock, so a result can never slip into an aggregate after the window closed.
+/// </summary>
+public sealed class RoundStage
+{
+    private enum Answer { Pending, Claimed, Accepted, Refused }
+
+    private sealed record Slot(string ClientId)
+    {
+        public Answer State { get; set; }
+    }
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Slot> _slots = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource _allAnswered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _open;
+    private bool _closed;
+    private double _evaluationExamples;
+    private double _weightedLoss;
+    private double _weightedAccuracy;
+
+    public RoundStage(long round, TaskKind kind, DateTimeOffset deadline, ParameterLayout layout, IAggregator? aggregator)
+    {
+        Round = round;
+        Kind = kind;
+        Deadline = deadline;
+        Layout = layout;
+        Aggregator = aggregator;
+    }
+
+    public long Round { get; }
+
+    public TaskKind Kind { get; }
+
+    public DateTimeOffset Deadline { get; }
+
+    /// <summary>The layout every update must have (the global model's).</summary>
+    public ParameterLayout Layout { get; }
+
+    /// <summary>Null for evaluation stages.</summary>
+    public IAggregator? Aggregator { get; }
+
+    /// <summary>Completes when every task has been accepted or refused.</summary>
+    public Task AllAnswered => _allAnswered.Task;
+
+    public void AddTask(string taskId, string clientId)
+    {
+        lock (_gate)
+        {
+            _slots.Add(taskId, new Slot(clientId));
+            _open++;
+        }
+    }
+
+    /// <summary>
+    /// Reserves <paramref name="taskId"/> for the result now arriving, or says why it cannot take one.
+    /// </summary>
+    public bool TryClaim(string taskId, string clientId, DateTimeOffset now, out string? reason)
+    {
+        lock (_gate)
+        {
+            if (!_slots.TryGetValue(taskId, out var slot))
+            {
+                reason = null; // not ours: the caller looks the task up elsewhere
+                return false;
+            }
+            if (slot.ClientId != clientId)
+                reason = $"task {taskId} was issued to another client";
+            else if (_closed || now > Deadline)
+                reason = $"the result for task {taskId} arrived after round {Round}'s deadline";
+            else if (slot.State != Answer.Pending)
+                reason = $"task {taskId} was already answered";
+            else
+            {
+                slot.State = Answer.Claimed;
+                reason = null;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /// <summary>Folds a validated update into the aggregate; false when the window closed meanwhile.</summary>
+    public bool AcceptUpdate(string taskId, ReadOnlySpan<float> delta, long exampleCount)
+    {
+        lock (_gate)
+        {
+            if (_closed) return false;
+            Aggregator!.Accumulate(delta, exampleCount);
+            Resolve(taskId, Answer.Accepted);
+            return true;
+        }
+    }
+
+    /// <summary>Adds a client's evaluation to the example-weighted means; false when the window closed meanwhile.</summary>
+    public bool AcceptEvaluation(string taskId, long exampleCount, double loss, double accuracy)
+    {
+        lock (_gate)
+        {
+            if (_closed) return false;
+            _evaluationExamples += exampleCount;
+            _weightedLoss += loss * exampleCount;
+            _weightedAccuracy += accuracy * exampleCount;
+            Resolve(taskId, Answer.Accepted);
+            return true;
+        }
+    }
+
+    /// <summary>Records that the claimed task's result was refused or that the client failed it.</summary>
+    public void Refuse(string taskId)
+    {
+        lock (_gate) Resolve(taskId, Answer.Refused);
+    }
+
+    /// <summary>Closes the window and returns the tasks that never got an answer.</summary>
+    public IReadOnlyList<string> Close()
+    {
+        lock (_gate)
+        {
+            _closed = true;
+            var unanswered = new List<string>();
+            foreach (var (taskId, slot) in _slots)
+            {
+                if (slot.State is Answer.Pending or Answer.Claimed) unanswered.Add(taskId);
+            }
+            return unanswered;
+        }
+    }
+
+    /// <summary>Example-weighted mean loss and accuracy of accepted evaluations (null when none).</summary>
+    public (double Loss, double Accuracy, long Examples)? EvaluationSummary()
+    {
+        lock (_gate)
+        {
+            return _evaluationExamples > 0
+                ? (_weightedLoss / _evaluationExamples, _weightedAccuracy / _evaluationExamples, (long)_evaluationExamples)
+                : null;
+        }
+    }
+
+    private void Resolve(string taskId, Answer answer)
+    {
+        var slot = _slots[taskId];
+        if (slot.State is Answer.Accepted or Answer.Refused) return;
+        slot.State = answer;
+        if (--_open == 0) _allAnswered.TrySetResult();
+    }
+}

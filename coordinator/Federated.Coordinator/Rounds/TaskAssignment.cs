@@ -1,0 +1,15 @@
+using Federated.Coordinator.Persistence;
+using Federated.Shared.Training;
+
+namespace Federated.Coordinator.Rounds;
+
+/// <summary>A task as handed to a client, independent of the transport that carries it.</summary>
+public sealed record TaskAssignment(
+    string TaskId,
+    long Round,
+    TaskKind Kind,
+    string ModelHash,
+    long ModelSizeBytes,
+    string Architecture,
+    TrainingConfig? Training,
+    DateTimeOffset Deadline);

@@ -1,0 +1,201 @@
+using System.Globalization;
+using Federated.Coordinator.Options;
+using Federated.Coordinator.Persistence;
+using Federated.Coordinator.Rounds;
+using Federated.Coordinator.Validation;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TaskStatus = Federated.Coordinator.Persistence.TaskStatus;
+
+namespace Federated.Coordinator.Transport;
+
+/// <summary>What a client's task poll produced.</summary>
+public abstract record PullOutcome
+{
+    public sealed record Assigned(TaskAssignment Task) : PullOutcome;
+
+    public sealed record Idle(string Reason) : PullOutcome;
+
+    public sealed record Finished(string Reason, string? FinalModelHash) : PullOutcome;
+
+    public sealed record UnknownClient : PullOutcome;
+}
+
+/// <summary>A result as a transport received it.</summary>
+/// <param name="Payload">For fit tasks, the update as a model file; empty for evaluations and failures.</param>
+/// <param name="Error">Set when the client reports that it could not do the task.</param>
+public sealed record ResultSubmission(
+    string ClientId,
+    string TaskId,
+    long ExampleCount,
+    IReadOnlyDictionary<string, double> Metrics,
+    ReadOnlyMemory<byte> Payload,
+    string? Error);
+
+public readonly record struct UploadOutcome(bool Accepted, string? Reason);
+
+/// <summary>
+/// What every transport (gRPC, MQTT, the in-process channel of simulations) does for a client:
+/// join, pull tasks, fetch models, hand in results. Transports translate; all decisions live here
+/// and in the orchestrator.
+/// </summary>
+public sealed partial class ClientGateway(
+    ClientRegistry registry,
+    FederationRuntime runtime,
+    ICoordinatorStore store,
+    IOptions<FederationOptions> options,
+    TimeProvider time,
+    ILogger<ClientGateway> logger)
+{
+    private readonly FederationOptions _options = options.Value;
+
+    /// <summary>Longest a poll is held open, whatever the client asks for.</summary>
+    public static readonly TimeSpan MaxPollWait = TimeSpan.FromSeconds(30);
+
+    public int ChunkBytes => _options.ChunkBytes;
+
+    public async Task<string> JoinAsync(string? clientId, string name, CancellationToken cancellationToken)
+    {
+        string displayName = string.IsNullOrWhiteSpace(name) ? "unnamed" : name.Trim();
+        var session = registry.Join(clientId, displayName);
+        var now = time.GetUtcNow();
+        await store.UpsertClientAsync(new ClientRecord(session.ClientId, displayName, session.JoinedAt, now), cancellationToken).ConfigureAwait(false);
+        LogJoined(session.ClientId, displayName, registry.Count);
+        return session.ClientId;
+    }
+
+    public bool Heartbeat(string clientId) => registry.TryGet(clientId, out _);
+
+    public async Task<PullOutcome> PullAsync(string clientId, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        if (!registry.TryGet(clientId, out var session)) return new PullOutcome.UnknownClient();
+        if (wait > MaxPollWait) wait = MaxPollWait;
+        try
+        {
+            while (true)
+            {
+                if (runtime.IsFinished) return Finished();
+                using var poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, runtime.FinishedToken);
+                poll.CancelAfter(wait);
+                TaskAssignment task;
+                try
+                {
+                    task = await session.Inbox.Reader.ReadAsync(poll.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    return runtime.IsFinished ? Finished() : new PullOutcome.Idle("no task for this client yet");
+                }
+                // A task whose window already closed is dropped: its slot was recorded as timed out.
+                if (task.Deadline > time.GetUtcNow()) return new PullOutcome.Assigned(task);
+            }
+        }
+        finally
+        {
+            registry.TryGet(clientId, out _); // a long poll counts as being seen until its end
+        }
+    }
+
+    private PullOutcome.Finished Finished() => new(runtime.FinishReason, runtime.FinalModelHash);
+
+    /// <summary>The model file with this content hash, from memory or the store; null when unknown.</summary>
+    public async Task<byte[]?> GetModelAsync(string contentHash, CancellationToken cancellationToken) =>
+        runtime.TryGetModel(contentHash, out var bytes)
+            ? bytes
+            : await store.GetModelAsync(contentHash.ToLowerInvariant(), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Validates a result and, when sound, folds it into the open round. Never throws for bad input.</summary>
+    public async Task<UploadOutcome> SubmitAsync(ResultSubmission result, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var now = time.GetUtcNow();
+        if (!registry.TryGet(result.ClientId, out _))
+            return await RejectAsync(result, null, null, $"unknown client '{result.ClientId}' (join first)", cancellationToken).ConfigureAwait(false);
+
+        var stage = runtime.CurrentStage;
+        string? claimRefusal = null;
+        if (stage is null || !stage.TryClaim(result.TaskId, result.ClientId, now, out claimRefusal))
+        {
+            if (stage is not null && claimRefusal is not null)
+                return await RejectAsync(result, result.TaskId, stage.Round, claimRefusal, cancellationToken).ConfigureAwait(false);
+            var known = await store.GetTaskAsync(result.TaskId, cancellationToken).ConfigureAwait(false);
+            string reason = known is null
+                ? $"no task '{result.TaskId}' was ever issued"
+                : $"task {result.TaskId} of round {known.Round} is closed ({known.Status})";
+            return await RejectAsync(result, known?.TaskId, known?.Round, reason, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!string.IsNullOrEmpty(result.Error))
+        {
+            stage.Refuse(result.TaskId);
+            await store.UpdateTaskStatusAsync(result.TaskId, TaskStatus.Failed, Truncate(result.Error), now, cancellationToken).ConfigureAwait(false);
+            LogClientFailed(result.ClientId, result.TaskId, stage.Round, result.Error);
+            return new UploadOutcome(true, null);
+        }
+
+        return stage.Kind == TaskKind.Fit
+            ? await AcceptUpdateAsync(stage, result, now, cancellationToken).ConfigureAwait(false)
+            : await AcceptEvaluationAsync(stage, result, now, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<UploadOutcome> AcceptUpdateAsync(RoundStage stage, ResultSubmission result, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var verdict = UpdateValidator.Validate(result.Payload.Span, result.ExampleCount, stage.Layout, _options.MaxExampleCount);
+        if (!verdict.Accepted)
+            return await RefuseClaimedAsync(stage, result, verdict.RejectionReason!, cancellationToken).ConfigureAwait(false);
+        if (!stage.AcceptUpdate(result.TaskId, verdict.Delta!.Values, result.ExampleCount))
+            return await RefuseClaimedAsync(stage, result, $"the result for task {result.TaskId} arrived after round {stage.Round}'s deadline", cancellationToken).ConfigureAwait(false);
+        await RecordAcceptedAsync(stage, result, now, cancellationToken).ConfigureAwait(false);
+        return new UploadOutcome(true, null);
+    }
+
+    private async Task<UploadOutcome> AcceptEvaluationAsync(RoundStage stage, ResultSubmission result, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (result.ExampleCount <= 0)
+            return await RefuseClaimedAsync(stage, result, $"example count {result.ExampleCount} is not positive", cancellationToken).ConfigureAwait(false);
+        if (!result.Metrics.TryGetValue("loss", out double loss) || !double.IsFinite(loss) || loss < 0)
+            return await RefuseClaimedAsync(stage, result, "an evaluation needs a finite, non-negative 'loss' metric", cancellationToken).ConfigureAwait(false);
+        if (!result.Metrics.TryGetValue("accuracy", out double accuracy) || accuracy is < 0 or > 1 || double.IsNaN(accuracy))
+            return await RefuseClaimedAsync(stage, result, "an evaluation needs an 'accuracy' metric in [0, 1]", cancellationToken).ConfigureAwait(false);
+        if (!stage.AcceptEvaluation(result.TaskId, result.ExampleCount, loss, accuracy))
+            return await RefuseClaimedAsync(stage, result, $"the result for task {result.TaskId} arrived after round {stage.Round}'s deadline", cancellationToken).ConfigureAwait(false);
+        await RecordAcceptedAsync(stage, result, now, cancellationToken).ConfigureAwait(false);
+        return new UploadOutcome(true, null);
+    }
+
+    private async Task RecordAcceptedAsync(RoundStage stage, ResultSubmission result, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await store.AddResultAsync(new ResultRecord(result.TaskId, stage.Round, result.ClientId, stage.Kind, result.ExampleCount, now, result.Metrics), cancellationToken).ConfigureAwait(false);
+        await store.UpdateTaskStatusAsync(result.TaskId, TaskStatus.Completed, null, now, cancellationToken).ConfigureAwait(false);
+        LogAccepted(stage.Kind, result.TaskId, result.ClientId, stage.Round, result.ExampleCount);
+    }
+
+    private async Task<UploadOutcome> RefuseClaimedAsync(RoundStage stage, ResultSubmission result, string reason, CancellationToken cancellationToken)
+    {
+        stage.Refuse(result.TaskId);
+        await store.UpdateTaskStatusAsync(result.TaskId, TaskStatus.Rejected, reason, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        return await RejectAsync(result, result.TaskId, stage.Round, reason, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<UploadOutcome> RejectAsync(ResultSubmission result, string? taskId, long? round, string reason, CancellationToken cancellationToken)
+    {
+        string clientId = Truncate(result.ClientId);
+        await store.AddRejectionAsync(new RejectionRecord(taskId, round, clientId, reason, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        LogRejected(clientId, Truncate(result.TaskId), round?.ToString(CultureInfo.InvariantCulture) ?? "-", reason);
+        return new UploadOutcome(false, reason);
+    }
+
+    private static string Truncate(string text) => text.Length <= 500 ? text : text[..500] + "…";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Client {ClientId} ({Name}) joined; {Count} connected")]
+    private partial void LogJoined(string clientId, string name, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Accepted {Kind} result of task {TaskId} from {ClientId} in round {Round} ({Examples} examples)")]
+    private partial void LogAccepted(TaskKind kind, string taskId, string clientId, long round, long examples);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected result of task {TaskId} from {ClientId} (round {Round}): {Reason}")]
+    private partial void LogRejected(string clientId, string taskId, string round, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Client {ClientId} failed task {TaskId} in round {Round}: {Error}")]
+    private partial void LogClientFailed(string clientId, string taskId, long round, string error);
+}
