@@ -163,6 +163,19 @@ public sealed partial class ClientGateway(
         return new UploadOutcome(true, null);
     }
 
+    /// <summary>Records an upload the transport could not even decode (bad framing, wrong size).</summary>
+    public async Task RejectMalformedAsync(string clientId, string taskId, string reason, CancellationToken cancellationToken)
+    {
+        var stage = runtime.CurrentStage;
+        if (stage is not null && stage.TryClaim(taskId, clientId, time.GetUtcNow(), out _))
+        {
+            var submission = new ResultSubmission(clientId, taskId, 0, new Dictionary<string, double>(), ReadOnlyMemory<byte>.Empty, null);
+            await RefuseClaimedAsync(stage, submission, reason, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        await RejectAsync(new ResultSubmission(clientId, taskId, 0, new Dictionary<string, double>(), ReadOnlyMemory<byte>.Empty, null), null, stage?.Round, reason, cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task RecordAcceptedAsync(RoundStage stage, ResultSubmission result, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await store.AddResultAsync(new ResultRecord(result.TaskId, stage.Round, result.ClientId, stage.Kind, result.ExampleCount, now, result.Metrics), cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,77 @@
+using Federated.Protocol;
+using Google.Protobuf;
+using Grpc.Net.Client;
+
+namespace Federated.Client.Connection;
+
+/// <summary>A coordinator reached over gRPC (HTTP/2; plain text for <c>http://</c> addresses).</summary>
+public sealed class GrpcCoordinatorConnection : ICoordinatorConnection
+{
+    private readonly GrpcChannel _channel;
+    private readonly Protocol.Coordinator.CoordinatorClient _client;
+
+    public GrpcCoordinatorConnection(Uri address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (address.Scheme is not ("http" or "https"))
+            throw new ArgumentException($"The coordinator address '{address}' must start with http:// or https://.", nameof(address));
+        Address = address.ToString();
+        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            // Chunks stay below gRPC's default 4 MiB ceiling; keep it as a guard.
+            MaxReceiveMessageSize = 4 * 1024 * 1024,
+            MaxSendMessageSize = 4 * 1024 * 1024,
+        });
+        _client = new Protocol.Coordinator.CoordinatorClient(_channel);
+    }
+
+    public string Address { get; }
+
+    public async Task<JoinReply> JoinAsync(JoinRequest request, CancellationToken cancellationToken) =>
+        await _client.JoinAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
+
+    public async Task<PullTaskReply> PullTaskAsync(PullTaskRequest request, CancellationToken cancellationToken) =>
+        await _client.PullTaskAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
+
+    public async Task<long> DownloadModelAsync(string clientId, string modelHash, long offset, Stream destination, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        using var call = _client.DownloadModel(new DownloadModelRequest { ClientId = clientId, ModelHash = modelHash, Offset = offset }, cancellationToken: cancellationToken);
+        long total = -1;
+        long expectedOffset = offset;
+        while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
+        {
+            var chunk = call.ResponseStream.Current;
+            if (chunk.Offset != expectedOffset)
+                throw new InvalidDataException($"Model {modelHash} arrived out of order: chunk at {chunk.Offset}, expected {expectedOffset}.");
+            total = chunk.TotalBytes;
+            await destination.WriteAsync(chunk.Data.Memory, cancellationToken).ConfigureAwait(false);
+            expectedOffset += chunk.Data.Length;
+        }
+        return total < 0 ? offset : total;
+    }
+
+    public async Task<UploadReply> UploadResultAsync(ResultHeader header, ReadOnlyMemory<byte> payload, int chunkBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunkBytes);
+        using var call = _client.UploadResult(cancellationToken: cancellationToken);
+        await call.RequestStream.WriteAsync(new ResultChunk { Header = header }, cancellationToken).ConfigureAwait(false);
+        for (int offset = 0; offset < payload.Length; offset += chunkBytes)
+        {
+            var part = payload.Slice(offset, Math.Min(chunkBytes, payload.Length - offset));
+            await call.RequestStream.WriteAsync(new ResultChunk { Data = UnsafeByteOperations.UnsafeWrap(part) }, cancellationToken).ConfigureAwait(false);
+        }
+        await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+        return await call.ResponseAsync.ConfigureAwait(false);
+    }
+
+    public async Task<HeartbeatReply> HeartbeatAsync(HeartbeatRequest request, CancellationToken cancellationToken) =>
+        await _client.HeartbeatAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
+
+    public ValueTask DisposeAsync()
+    {
+        _channel.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,304 @@
+using System.Globalization;
+using Federated.Client.Caching;
+using Federated.Client.Connection;
+using Federated.Client.Training;
+using Federated.Protocol;
+using Federated.Shared.Models;
+using Federated.Shared.Serialization;
+using Federated.Shared.Training;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Federated.Client;
+
+/// <summary>How a client's participation ended.</summary>
+public sealed record ClientRunSummary(int TasksCompleted, string FinishReason, string? FinalModelHash);
+
+/// <summary>
+/// A client's task loop: join, pull a task, fetch the model (from cache when it has it), train or
+/// evaluate with the <see cref="ILocalTrainer"/>, hand the result in, repeat until the coordinator
+/// says the federation is over. Losing the coordinator is expected (restarts, flaky networks): the
+/// loop waits with exponential backoff, says so in the log, and resumes with the same client id.
+/// </summary>
+public sealed partial class FederatedClient
+{
+    private readonly ICoordinatorConnection _connection;
+    private readonly ILocalTrainer _trainer;
+    private readonly FederatedClientOptions _options;
+    private readonly ModelCache _cache;
+    private readonly ILogger _logger;
+    private string _clientId = "";
+    private int _chunkBytes = 1 << 20;
+    private TimeSpan _heartbeatInterval = TimeSpan.FromSeconds(10);
+
+    public FederatedClient(ICoordinatorConnection connection, ILocalTrainer trainer, FederatedClientOptions options, ILogger<FederatedClient>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(trainer);
+        ArgumentNullException.ThrowIfNull(options);
+        _connection = connection;
+        _trainer = trainer;
+        _options = options;
+        _cache = new ModelCache(options.CacheDirectory);
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The id the coordinator gave this client (empty before the first join).</summary>
+    public string ClientId => _clientId;
+
+    public async Task<ClientRunSummary> RunAsync(CancellationToken cancellationToken)
+    {
+        await JoinAsync(cancellationToken).ConfigureAwait(false);
+        int completed = 0;
+        while (true)
+        {
+            var reply = await CallAsync("poll for a task",
+                ct => _connection.PullTaskAsync(new PullTaskRequest { ClientId = _clientId, WaitMs = (int)_options.PollWait.TotalMilliseconds }, ct),
+                cancellationToken).ConfigureAwait(false);
+            switch (reply.OutcomeCase)
+            {
+                case PullTaskReply.OutcomeOneofCase.Task:
+                    if (await DoTaskAsync(reply.Task, cancellationToken).ConfigureAwait(false)) completed++;
+                    break;
+                case PullTaskReply.OutcomeOneofCase.Finished:
+                    LogFinished(reply.Finished.Reason, completed);
+                    return new ClientRunSummary(completed, reply.Finished.Reason, reply.Finished.FinalModelHash.Length > 0 ? reply.Finished.FinalModelHash : null);
+                case PullTaskReply.OutcomeOneofCase.Idle when reply.Idle.RetryAfterMs > 0:
+                    await Task.Delay(reply.Idle.RetryAfterMs, cancellationToken).ConfigureAwait(false);
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+    private async Task JoinAsync(CancellationToken cancellationToken)
+    {
+        var request = new JoinRequest { Name = _options.Name, ClientId = _clientId };
+        foreach (var (key, value) in _options.Properties) request.Properties[key] = value;
+        var reply = await CallAsync("join", ct => _connection.JoinAsync(request, ct), cancellationToken, rejoinOnUnknown: false).ConfigureAwait(false);
+        _clientId = reply.ClientId;
+        if (reply.MaxChunkBytes > 0) _chunkBytes = reply.MaxChunkBytes;
+        if (reply.HeartbeatIntervalMs > 0) _heartbeatInterval = TimeSpan.FromMilliseconds(reply.HeartbeatIntervalMs);
+        LogJoined(_connection.Address, _clientId);
+    }
+
+    /// <returns>True when the coordinator accepted the result.</returns>
+    private async Task<bool> DoTaskAsync(TaskSpec task, CancellationToken cancellationToken)
+    {
+        LogTaskReceived(task.Kind, task.TaskId, task.Round);
+        var header = new ResultHeader { ClientId = _clientId, TaskId = task.TaskId };
+        byte[] payload = [];
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var timeLeft = task.Deadline.ToDateTimeOffset() - DateTimeOffset.UtcNow;
+        if (timeLeft > TimeSpan.Zero) deadline.CancelAfter(timeLeft);
+        using var heartbeat = StartHeartbeat(task.TaskId, deadline.Token);
+        try
+        {
+            var architecture = ModelArchitecture.Parse(task.Architecture);
+            var model = await GetModelAsync(task.ModelHash, deadline.Token).ConfigureAwait(false);
+            if (!model.Parameters.Layout.Equals(architecture.Layout))
+                throw new InvalidDataException($"Model {task.ModelHash} does not have the layout of the task's architecture '{architecture}'.");
+
+            if (task.Kind == Protocol.TaskKind.Fit)
+            {
+                var fit = await _trainer.FitAsync(architecture, model.Parameters, ToConfig(task.Train), deadline.Token).ConfigureAwait(false);
+                payload = ModelFile.ToBytes(new ModelSnapshot(task.Round, null, fit.Delta));
+                header.ExampleCount = fit.ExampleCount;
+                foreach (var (name, value) in fit.Metrics) header.Metrics[name] = value;
+            }
+            else
+            {
+                var evaluation = await _trainer.EvaluateAsync(architecture, model.Parameters, deadline.Token).ConfigureAwait(false);
+                header.ExampleCount = evaluation.ExampleCount;
+                foreach (var (name, value) in evaluation.Metrics) header.Metrics[name] = value;
+                header.Metrics["loss"] = evaluation.Loss;
+                header.Metrics["accuracy"] = evaluation.Accuracy;
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogMissedDeadline(task.TaskId, task.Round);
+            return false;
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not CoordinatorUnreachableException)
+        {
+            // Tell the coordinator instead of going silent, so the round need not wait for its deadline.
+            LogTaskFailed(e, task.TaskId);
+            header.Error = $"{e.GetType().Name}: {e.Message}";
+            payload = [];
+        }
+
+        header.PayloadBytes = payload.Length;
+        var reply = await CallAsync("upload a result",
+            ct => _connection.UploadResultAsync(header, payload, _chunkBytes, ct), cancellationToken).ConfigureAwait(false);
+        if (!reply.Accepted) LogResultRefused(task.TaskId, reply.Reason);
+        else if (header.Error.Length == 0)
+        {
+            string summary = Describe(header);
+            LogResultAccepted(task.TaskId, task.Round, summary);
+        }
+        return reply.Accepted && header.Error.Length == 0;
+    }
+
+    private async Task<ModelSnapshot> GetModelAsync(string contentHash, CancellationToken cancellationToken)
+    {
+        var cached = _cache.TryLoad(contentHash, out string? discarded);
+        if (discarded is not null) LogCacheDiscarded(contentHash, discarded);
+        if (cached is not null) return cached;
+
+        // A download that does not hash to what was asked for is fetched once more before giving up.
+        for (int attempt = 1; ; attempt++)
+        {
+            byte[] file = await DownloadAsync(contentHash, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var model = _cache.Store(contentHash, file);
+                LogDownloaded(contentHash, file.Length);
+                return model;
+            }
+            catch (ModelFileException e) when (attempt < 2)
+            {
+                LogDownloadRejected(contentHash, e.Message);
+            }
+        }
+    }
+
+    /// <summary>Downloads the whole model file, resuming from where a dropped stream stopped.</summary>
+    private async Task<byte[]> DownloadAsync(string contentHash, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var backoff = new Backoff(_options.InitialBackoff, _options.MaxBackoff);
+        while (true)
+        {
+            try
+            {
+                long total = await _connection.DownloadModelAsync(_clientId, contentHash, buffer.Length, buffer, cancellationToken).ConfigureAwait(false);
+                if (buffer.Length >= total) return buffer.ToArray();
+                throw new RpcException(new Status(StatusCode.Unavailable, $"the download stopped after {buffer.Length} of {total} bytes"));
+            }
+            catch (RpcException e) when (IsTransient(e) && !cancellationToken.IsCancellationRequested)
+            {
+                await WaitBeforeRetryAsync(backoff, "download a model", e, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.NotFound && e.Status.Detail.StartsWith("Unknown client", StringComparison.Ordinal))
+            {
+                await JoinAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Runs one call, retrying transient failures with backoff and rejoining when the coordinator forgot this client.</summary>
+    private async Task<T> CallAsync<T>(string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken, bool rejoinOnUnknown = true)
+    {
+        var backoff = new Backoff(_options.InitialBackoff, _options.MaxBackoff);
+        while (true)
+        {
+            try
+            {
+                var result = await call(cancellationToken).ConfigureAwait(false);
+                if (backoff.Attempt > 0) LogReconnected(_connection.Address);
+                return result;
+            }
+            catch (RpcException e) when (IsTransient(e) && !cancellationToken.IsCancellationRequested)
+            {
+                await WaitBeforeRetryAsync(backoff, what, e, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RpcException e) when (rejoinOnUnknown && e.StatusCode == StatusCode.NotFound && e.Status.Detail.StartsWith("Unknown client", StringComparison.Ordinal))
+            {
+                LogRejoining(_clientId);
+                await JoinAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task WaitBeforeRetryAsync(Backoff backoff, string what, RpcException error, CancellationToken cancellationToken)
+    {
+        if (_options.MaxAttempts > 0 && backoff.Attempt + 1 >= _options.MaxAttempts)
+            throw new CoordinatorUnreachableException(
+                $"Could not {what}: the coordinator at {_connection.Address} did not answer after {backoff.Attempt + 1} attempts ({error.Status.Detail}). Check that it runs and that the address is right.", error);
+        var delay = backoff.Next();
+        LogUnreachable(_connection.Address, what, error.Status.Detail, delay.TotalSeconds, backoff.Attempt);
+        await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool IsTransient(RpcException e) =>
+        e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown or StatusCode.Aborted or StatusCode.Cancelled;
+
+    /// <summary>Keeps the client counted as alive while it trains; failures here are ignored (the task loop reports them).</summary>
+    private PeriodicHeartbeat StartHeartbeat(string taskId, CancellationToken cancellationToken) =>
+        new(_heartbeatInterval, async ct =>
+        {
+            try
+            {
+                await _connection.HeartbeatAsync(new HeartbeatRequest { ClientId = _clientId, TaskId = taskId }, ct).ConfigureAwait(false);
+            }
+            catch (RpcException)
+            {
+            }
+        }, cancellationToken);
+
+    private static TrainingConfig ToConfig(TrainConfig? train)
+    {
+        if (train is null) return new TrainingConfig();
+        var config = new TrainingConfig
+        {
+            Epochs = train.Epochs,
+            BatchSize = train.BatchSize,
+            LearningRate = train.LearningRate,
+            Optimizer = train.Optimizer == Optimizer.Adam ? OptimizerKind.Adam : OptimizerKind.Sgd,
+            Momentum = train.Momentum,
+            WeightDecay = train.WeightDecay,
+            Seed = train.Seed,
+        };
+        config.Validate();
+        return config;
+    }
+
+    private static string Describe(ResultHeader header)
+    {
+        var parts = new List<string>(header.Metrics.Count + 1) { string.Create(CultureInfo.InvariantCulture, $"examples={header.ExampleCount}") };
+        foreach (var (name, value) in header.Metrics) parts.Add(string.Create(CultureInfo.InvariantCulture, $"{name}={value:0.####}"));
+        return string.Join(", ", parts);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Joined the coordinator at {Address} as client {ClientId}")]
+    private partial void LogJoined(string address, string clientId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Got {Kind} task {TaskId} of round {Round}")]
+    private partial void LogTaskReceived(Protocol.TaskKind kind, string taskId, long round);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} of round {Round} done: {Summary}")]
+    private partial void LogResultAccepted(string taskId, long round, string summary);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The coordinator refused the result of task {TaskId}: {Reason}")]
+    private partial void LogResultRefused(string taskId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} of round {Round} passed its deadline before it was done; skipping it")]
+    private partial void LogMissedDeadline(string taskId, long round);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Task {TaskId} failed; telling the coordinator")]
+    private partial void LogTaskFailed(Exception exception, string taskId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Downloaded model {Hash} ({Bytes} bytes)")]
+    private partial void LogDownloaded(string hash, int bytes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Downloaded model {Hash} failed its checks ({Reason}); downloading it again")]
+    private partial void LogDownloadRejected(string hash, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cached model {Hash} was damaged ({Reason}); downloading it again")]
+    private partial void LogCacheDiscarded(string hash, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Coordinator at {Address} unreachable while trying to {What} ({Detail}); retrying in {Seconds:0.0} s (attempt {Attempt})")]
+    private partial void LogUnreachable(string address, string what, string detail, double seconds, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reached the coordinator at {Address} again")]
+    private partial void LogReconnected(string address);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The coordinator no longer knows client {ClientId}; joining again")]
+    private partial void LogRejoining(string clientId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Federation finished ({Reason}); this client completed {Tasks} tasks")]
+    private partial void LogFinished(string reason, int tasks);
+}

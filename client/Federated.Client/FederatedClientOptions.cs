@@ -1,0 +1,24 @@
+namespace Federated.Client;
+
+public sealed class FederatedClientOptions
+{
+    /// <summary>Shown in the coordinator's logs and registry.</summary>
+    public string Name { get; set; } = Environment.MachineName;
+
+    /// <summary>Where downloaded models are kept by content hash.</summary>
+    public string CacheDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "federated-model-cache");
+
+    /// <summary>How long one task poll may wait at the coordinator.</summary>
+    public TimeSpan PollWait { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>First wait after the coordinator could not be reached; doubles per failure up to <see cref="MaxBackoff"/>.</summary>
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Consecutive failed attempts after which the client gives up (0 = never).</summary>
+    public int MaxAttempts { get; set; }
+
+    /// <summary>Facts sent at join (device, dataset size, …).</summary>
+    public IDictionary<string, string> Properties { get; } = new Dictionary<string, string>();
+}

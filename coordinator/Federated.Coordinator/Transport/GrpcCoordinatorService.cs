@@ -1,0 +1,133 @@
+using Federated.Coordinator.Persistence;
+using Federated.Coordinator.Rounds;
+using Federated.Protocol;
+using Federated.Shared.Training;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using ProtoTaskKind = Federated.Protocol.TaskKind;
+
+namespace Federated.Coordinator.Transport;
+
+/// <summary>
+/// The gRPC face of <see cref="ClientGateway"/>: translates messages, streams models and results
+/// in chunks (no message over 4 MB), and turns protocol misuse into clear gRPC status codes.
+/// </summary>
+public sealed class GrpcCoordinatorService(ClientGateway gateway) : Protocol.Coordinator.CoordinatorBase
+{
+    /// <summary>Largest result payload accepted: ample for models of tens of millions of parameters.</summary>
+    public const long MaxPayloadBytes = 512L * 1024 * 1024;
+
+    private static readonly int HeartbeatIntervalMs = (int)TimeSpan.FromSeconds(10).TotalMilliseconds;
+
+    public override async Task<JoinReply> Join(JoinRequest request, ServerCallContext context)
+    {
+        if (request.Name.Length > 200)
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "The client name is longer than 200 characters."));
+        string clientId = await gateway.JoinAsync(request.ClientId, request.Name, context.CancellationToken).ConfigureAwait(false);
+        return new JoinReply { ClientId = clientId, MaxChunkBytes = gateway.ChunkBytes, HeartbeatIntervalMs = HeartbeatIntervalMs };
+    }
+
+    public override async Task<PullTaskReply> PullTask(PullTaskRequest request, ServerCallContext context)
+    {
+        var wait = TimeSpan.FromMilliseconds(Math.Max(0, request.WaitMs));
+        var outcome = await gateway.PullAsync(request.ClientId, wait, context.CancellationToken).ConfigureAwait(false);
+        return outcome switch
+        {
+            PullOutcome.Assigned assigned => new PullTaskReply { Task = ToProto(assigned.Task) },
+            PullOutcome.Idle idle => new PullTaskReply { Idle = new Idle { RetryAfterMs = 0, Reason = idle.Reason } },
+            PullOutcome.Finished finished => new PullTaskReply { Finished = new Finished { Reason = finished.Reason, FinalModelHash = finished.FinalModelHash ?? "" } },
+            _ => throw UnknownClient(request.ClientId),
+        };
+    }
+
+    public override async Task DownloadModel(DownloadModelRequest request, IServerStreamWriter<ModelChunk> responseStream, ServerCallContext context)
+    {
+        if (!gateway.Heartbeat(request.ClientId)) throw UnknownClient(request.ClientId);
+        byte[] model = await gateway.GetModelAsync(request.ModelHash, context.CancellationToken).ConfigureAwait(false)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"No model with content hash '{request.ModelHash}'."));
+        if (request.Offset < 0 || request.Offset > model.Length)
+            throw new RpcException(new Status(StatusCode.OutOfRange, $"Offset {request.Offset} is outside the model's {model.Length} bytes."));
+        for (long offset = request.Offset; offset < model.Length; offset += gateway.ChunkBytes)
+        {
+            int length = (int)Math.Min(gateway.ChunkBytes, model.Length - offset);
+            await responseStream.WriteAsync(new ModelChunk
+            {
+                Offset = offset,
+                TotalBytes = model.Length,
+                Data = UnsafeByteOperations.UnsafeWrap(model.AsMemory((int)offset, length)),
+            }, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public override async Task<UploadReply> UploadResult(IAsyncStreamReader<ResultChunk> requestStream, ServerCallContext context)
+    {
+        var cancellationToken = context.CancellationToken;
+        if (!await requestStream.MoveNext(cancellationToken).ConfigureAwait(false) || requestStream.Current.PartCase != ResultChunk.PartOneofCase.Header)
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "An upload starts with a ResultHeader message."));
+        var header = requestStream.Current.Header;
+        if (header.PayloadBytes is < 0 or > MaxPayloadBytes)
+            return await RefuseAsync(header, $"declared payload of {header.PayloadBytes} bytes is outside [0, {MaxPayloadBytes}]", cancellationToken).ConfigureAwait(false);
+
+        var payload = new byte[header.PayloadBytes];
+        long received = 0;
+        while (await requestStream.MoveNext(cancellationToken).ConfigureAwait(false))
+        {
+            var chunk = requestStream.Current;
+            if (chunk.PartCase != ResultChunk.PartOneofCase.Data)
+                return await RefuseAsync(header, "a second header arrived in the same upload", cancellationToken).ConfigureAwait(false);
+            if (received + chunk.Data.Length > payload.Length)
+                return await RefuseAsync(header, $"the upload carries more than the declared {payload.Length} bytes", cancellationToken).ConfigureAwait(false);
+            chunk.Data.Span.CopyTo(payload.AsSpan((int)received));
+            received += chunk.Data.Length;
+        }
+        if (received != payload.Length)
+            return await RefuseAsync(header, $"the upload ended after {received} of the declared {payload.Length} bytes", cancellationToken).ConfigureAwait(false);
+
+        var metrics = new Dictionary<string, double>(header.Metrics, StringComparer.Ordinal);
+        var outcome = await gateway.SubmitAsync(
+            new ResultSubmission(header.ClientId, header.TaskId, header.ExampleCount, metrics, payload, header.Error.Length > 0 ? header.Error : null),
+            cancellationToken).ConfigureAwait(false);
+        return new UploadReply { Accepted = outcome.Accepted, Reason = outcome.Reason ?? "" };
+    }
+
+    public override Task<HeartbeatReply> Heartbeat(HeartbeatRequest request, ServerCallContext context) =>
+        Task.FromResult(new HeartbeatReply { Known = gateway.Heartbeat(request.ClientId) });
+
+    private async Task<UploadReply> RefuseAsync(ResultHeader header, string reason, CancellationToken cancellationToken)
+    {
+        await gateway.RejectMalformedAsync(header.ClientId, header.TaskId, reason, cancellationToken).ConfigureAwait(false);
+        return new UploadReply { Accepted = false, Reason = reason };
+    }
+
+    private static RpcException UnknownClient(string clientId) =>
+        new(new Status(StatusCode.NotFound, $"Unknown client id '{clientId}': the coordinator may have restarted; join again."));
+
+    internal static TaskSpec ToProto(TaskAssignment task)
+    {
+        var spec = new TaskSpec
+        {
+            TaskId = task.TaskId,
+            Round = task.Round,
+            Kind = task.Kind == Persistence.TaskKind.Fit ? ProtoTaskKind.Fit : ProtoTaskKind.Evaluate,
+            ModelHash = task.ModelHash,
+            ModelSizeBytes = task.ModelSizeBytes,
+            Architecture = task.Architecture,
+            Deadline = Timestamp.FromDateTimeOffset(task.Deadline),
+        };
+        if (task.Training is { } training)
+        {
+            spec.Train = new TrainConfig
+            {
+                Epochs = training.Epochs,
+                BatchSize = training.BatchSize,
+                LearningRate = training.LearningRate,
+                Optimizer = training.Optimizer == OptimizerKind.Adam ? Protocol.Optimizer.Adam : Protocol.Optimizer.Sgd,
+                Momentum = training.Momentum,
+                WeightDecay = training.WeightDecay,
+                Seed = training.Seed,
+            };
+        }
+        return spec;
+    }
+}
