@@ -15,7 +15,8 @@ public sealed class SqliteStoreOptions
             throw new ArgumentException($"{nameof(DatabasePath)} must name a file.", nameof(DatabasePath));
         if (DatabasePath.Trim() == ":memory:" || DatabasePath.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException($"{nameof(DatabasePath)} must be a plain file path, not '{DatabasePath}'.", nameof(DatabasePath));
-        if (BusyTimeout < TimeSpan.Zero || BusyTimeout > TimeSpan.FromSeconds(int.MaxValue / 1000))
-            throw new ArgumentException($"{nameof(BusyTimeout)} must be between zero and {int.MaxValue / 1000} seconds, not {BusyTimeout}.", nameof(BusyTimeout));
+        // Positive: Microsoft.Data.Sqlite reads a command timeout of 0 as "wait forever".
+        if (BusyTimeout <= TimeSpan.Zero || BusyTimeout > TimeSpan.FromSeconds(int.MaxValue / 1000))
+            throw new ArgumentException($"{nameof(BusyTimeout)} must be positive and at most {int.MaxValue / 1000} seconds, not {BusyTimeout}.", nameof(BusyTimeout));
     }
 }
