@@ -1,0 +1,84 @@
+using Federated.Shared.Models;
+using Federated.Shared.Serialization;
+
+namespace Federated.Tests.Serialization;
+
+public class ModelFileTests
+{
+    private static ModelSnapshot Mlp(int seed = 1) => new(5, ModelZoo.Mlp(), ParameterInitializer.Initialize(ModelZoo.Mlp(), seed));
+
+    [Fact]
+    public void Round_trip_keeps_every_bit_and_the_metadata()
+    {
+        var snapshot = Mlp();
+        var read = ModelFile.Read(ModelFile.ToBytes(snapshot), snapshot.ContentHash);
+        Assert.Equal(5, read.Round);
+        Assert.Equal(snapshot.Architecture, read.Architecture);
+        Assert.Equal(snapshot.Parameters.Array, read.Parameters.Array);
+        Assert.Equal(snapshot.ContentHash, read.ContentHash);
+    }
+
+    [Fact]
+    public void File_round_trip_through_disk()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"federated-{Guid.NewGuid():N}.fedmodel");
+        try
+        {
+            var snapshot = Mlp();
+            ModelFile.WriteFile(path, snapshot);
+            Assert.Equal(snapshot.Parameters.Array, ModelFile.ReadFile(path).Parameters.Array);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Content_hash_depends_on_values_not_round()
+    {
+        var a = Mlp();
+        var b = a with { Round = 9 };
+        var c = Mlp(seed: 2);
+        Assert.Equal(a.ContentHash, b.ContentHash);
+        Assert.NotEqual(a.ContentHash, c.ContentHash);
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(100)]
+    [InlineData(1000)]
+    public void Truncated_file_is_refused(int keep)
+    {
+        byte[] file = ModelFile.ToBytes(Mlp());
+        var error = Assert.Throws<ModelFileException>(() => ModelFile.Read(file.AsSpan(0, keep)));
+        Assert.Contains("truncated", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Flipped_payload_bit_is_caught_by_the_checksum()
+    {
+        byte[] file = ModelFile.ToBytes(Mlp());
+        file[file.Length / 2] ^= 0x10;
+        var error = Assert.Throws<ModelFileException>(() => ModelFile.Read(file));
+        Assert.Contains("checksum", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Other_files_and_versions_are_named_as_such()
+    {
+        byte[] notModel = new byte[100];
+        Assert.Contains("not a Federated model file", Assert.Throws<ModelFileException>(() => ModelFile.Read(notModel)).Message, StringComparison.Ordinal);
+        byte[] future = ModelFile.ToBytes(Mlp());
+        future[8] = 2;
+        Assert.Contains("version 2", Assert.Throws<ModelFileException>(() => ModelFile.Read(future)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sound_file_of_another_model_is_a_mismatch()
+    {
+        var other = Mlp(seed: 3);
+        var error = Assert.Throws<ModelFileException>(() => ModelFile.Read(ModelFile.ToBytes(other), Mlp().ContentHash));
+        Assert.Contains("not the expected", error.Message, StringComparison.Ordinal);
+    }
+}
