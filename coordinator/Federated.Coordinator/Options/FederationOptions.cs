@@ -64,7 +64,7 @@ public sealed class TrainingOptions
 
     public int BatchSize { get; set; } = 32;
 
-    public double LearningRate { get; set; } = 0.05;
+    public double LearningRate { get; set; } = 0.01;
 
     public OptimizerKind Optimizer { get; set; } = OptimizerKind.Sgd;
 

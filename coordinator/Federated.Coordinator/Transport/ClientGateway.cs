@@ -120,7 +120,7 @@ public sealed partial class ClientGateway(
                 return await RejectAsync(result, result.TaskId, stage.Round, claimRefusal, cancellationToken).ConfigureAwait(false);
             var known = await store.GetTaskAsync(result.TaskId, cancellationToken).ConfigureAwait(false);
             string reason = known is null
-                ? $"no task '{result.TaskId}' was ever issued"
+                ? $"task '{result.TaskId}' was never issued"
                 : $"task {result.TaskId} of round {known.Round} is closed ({known.Status})";
             return await RejectAsync(result, known?.TaskId, known?.Round, reason, cancellationToken).ConfigureAwait(false);
         }

@@ -1,0 +1,66 @@
+using System.Globalization;
+using Federated.Client.Connection;
+using Federated.Client.Torch;
+using Federated.Shared.Data;
+using Microsoft.Extensions.Logging;
+using TorchSharp;
+
+namespace Federated.Client.Cli;
+
+/// <summary>Loads the local data, connects, and runs the task loop until the federation ends.</summary>
+internal static class ClientRunner
+{
+    public static async Task<int> RunAsync(ClientSettings settings, CancellationToken cancellationToken)
+    {
+        using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "HH:mm:ss ";
+        }));
+        var log = loggers.CreateLogger("federated-client");
+        try
+        {
+            if (settings.Threads > 0) torch.set_num_threads(settings.Threads);
+            var (train, heldOut) = LoadData(settings);
+            log.LogInformation("Local data: {Train} training and {HeldOut} held-out examples (shard {Shard} of {Shards}); device {Device}",
+                train.Count, heldOut?.Count ?? 0, settings.ShardIndex + 1, settings.ShardCount, settings.Device);
+
+            var trainer = new TorchTrainer(train, heldOut, settings.Device, loggers.CreateLogger<TorchTrainer>());
+            var options = new FederatedClientOptions
+            {
+                Name = settings.Name,
+                CacheDirectory = settings.CacheDirectory,
+                MaxAttempts = settings.MaxAttempts,
+            };
+            options.Properties["device"] = settings.Device;
+            options.Properties["examples"] = train.Count.ToString(CultureInfo.InvariantCulture);
+            await using var connection = new GrpcCoordinatorConnection(settings.Coordinator);
+            var client = new FederatedClient(connection, trainer, options, loggers.CreateLogger<FederatedClient>());
+            var summary = await client.RunAsync(cancellationToken).ConfigureAwait(false);
+            log.LogInformation("Done: {Tasks} tasks completed; final model {Hash}", summary.TasksCompleted, summary.FinalModelHash ?? "-");
+            return 0;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            log.LogWarning("Stopped before the federation finished");
+            return 130;
+        }
+        catch (Exception e) when (e is CoordinatorUnreachableException or FileNotFoundException or InvalidDataException or FormatException or ArgumentException or DirectoryNotFoundException)
+        {
+            log.LogError("{Message}", e.Message);
+            return 1;
+        }
+    }
+
+    private static (LabeledDataset Train, LabeledDataset? HeldOut) LoadData(ClientSettings settings)
+    {
+        LabeledDataset all = settings.Data.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
+            ? CsvDatasetReader.Read(settings.Data, settings.LabelColumn).Data
+            : FashionMnist.Load(FashionMnistSplit.Train, settings.Data == "fashion-mnist" ? null : settings.Data);
+        var shard = settings.ShardCount > 1 ? DatasetSharding.Shard(all, settings.ShardIndex, settings.ShardCount, settings.ShardSeed) : all;
+        if (settings.Limit > 0) shard = shard.Take(settings.Limit);
+        if (settings.HeldOutFraction <= 0) return (shard, null);
+        var (train, heldOut) = DatasetSharding.Split(shard, settings.HeldOutFraction, settings.ShardSeed);
+        return (train, heldOut);
+    }
+}

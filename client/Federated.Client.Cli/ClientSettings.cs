@@ -1,0 +1,17 @@
+namespace Federated.Client.Cli;
+
+/// <summary>What the command line asked for.</summary>
+internal sealed record ClientSettings(
+    Uri Coordinator,
+    string Data,
+    string LabelColumn,
+    int ShardIndex,
+    int ShardCount,
+    int ShardSeed,
+    double HeldOutFraction,
+    int Limit,
+    string Device,
+    string Name,
+    int Threads,
+    string CacheDirectory,
+    int MaxAttempts);

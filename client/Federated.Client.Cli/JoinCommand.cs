@@ -1,0 +1,110 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace Federated.Client.Cli;
+
+/// <summary>The command line of <c>federated-client</c>.</summary>
+internal static class JoinCommand
+{
+    public static RootCommand Create()
+    {
+        var coordinator = new Option<Uri>("--coordinator", "-c")
+        {
+            Description = "Address of the coordinator's gRPC endpoint.",
+            DefaultValueFactory = _ => new Uri("http://127.0.0.1:5050"),
+        };
+        var data = new Option<string>("--data", "-d")
+        {
+            Description = "Local training data: 'fashion-mnist' (the Debian dataset-fashion-mnist files, or a folder holding the IDX files) or a .csv file.",
+            DefaultValueFactory = _ => "fashion-mnist",
+        };
+        var labelColumn = new Option<string>("--label-column")
+        {
+            Description = "Name of the label column of a CSV dataset.",
+            DefaultValueFactory = _ => "label",
+        };
+        var shard = new Option<string?>("--shard")
+        {
+            Description = "Use only shard K of N of the data (1-based, e.g. 2/3): an IID split seeded by --shard-seed, so N clients get disjoint parts.",
+        };
+        var shardSeed = new Option<int>("--shard-seed")
+        {
+            Description = "Seed of the shard split; all clients of one federation must use the same.",
+            DefaultValueFactory = _ => 42,
+        };
+        var heldOut = new Option<double>("--held-out")
+        {
+            Description = "Fraction of the local data kept aside for federated evaluation.",
+            DefaultValueFactory = _ => 0.1,
+        };
+        var limit = new Option<int>("--limit")
+        {
+            Description = "Use at most this many local examples (0 = all).",
+        };
+        var device = new Option<string>("--device")
+        {
+            Description = "Where to train: auto, cpu, cuda or cuda:N.",
+            DefaultValueFactory = _ => "auto",
+        };
+        var name = new Option<string>("--name", "-n")
+        {
+            Description = "Name shown in the coordinator's registry and logs.",
+            DefaultValueFactory = _ => Environment.MachineName,
+        };
+        var threads = new Option<int>("--threads")
+        {
+            Description = "CPU threads for training (0 = TorchSharp's default).",
+        };
+        var cache = new Option<string>("--cache")
+        {
+            Description = "Folder where downloaded models are kept by content hash.",
+            DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "federated-model-cache"),
+        };
+        var maxAttempts = new Option<int>("--max-attempts")
+        {
+            Description = "Give up after this many failed attempts to reach the coordinator in a row (0 = keep trying).",
+        };
+
+        var root = new RootCommand("Joins a Federated federation and trains on local data with TorchSharp; the data never leaves this machine.")
+        {
+            coordinator, data, labelColumn, shard, shardSeed, heldOut, limit, device, name, threads, cache, maxAttempts,
+        };
+        root.Validators.Add(result =>
+        {
+            if (result.GetValue(shard) is { } text && !TryParseShard(text, out _, out _))
+                result.AddError($"--shard '{text}' is not of the form K/N with 1 <= K <= N.");
+            if (result.GetValue(heldOut) is < 0 or >= 1)
+                result.AddError("--held-out must be in [0, 1).");
+            if (result.GetValue(limit) < 0) result.AddError("--limit must be 0 (all) or positive.");
+            if (result.GetValue(threads) < 0) result.AddError("--threads must be 0 (default) or positive.");
+            if (result.GetValue(maxAttempts) < 0) result.AddError("--max-attempts must be 0 (forever) or positive.");
+        });
+        root.SetAction((result, cancellationToken) =>
+        {
+            TryParseShard(result.GetValue(shard), out int shardIndex, out int shardCount);
+            var settings = new ClientSettings(
+                result.GetValue(coordinator)!, result.GetValue(data)!, result.GetValue(labelColumn)!,
+                shardIndex, shardCount, result.GetValue(shardSeed), result.GetValue(heldOut), result.GetValue(limit),
+                result.GetValue(device)!, result.GetValue(name)!, result.GetValue(threads), result.GetValue(cache)!, result.GetValue(maxAttempts));
+            return ClientRunner.RunAsync(settings, cancellationToken);
+        });
+        return root;
+    }
+
+    /// <summary>Parses "K/N" (1-based) into a 0-based index and a count; null means the whole dataset.</summary>
+    internal static bool TryParseShard(string? text, out int index, out int count)
+    {
+        index = 0;
+        count = 1;
+        if (text is null) return true;
+        string[] parts = text.Split('/');
+        if (parts.Length != 2
+            || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int k)
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int n)
+            || k < 1 || k > n)
+            return false;
+        index = k - 1;
+        count = n;
+        return true;
+    }
+}

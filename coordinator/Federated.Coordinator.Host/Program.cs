@@ -1,0 +1,22 @@
+using Federated.Coordinator.Evaluation;
+using Federated.Coordinator.Host;
+using Federated.Coordinator.Hosting;
+
+// The coordinator: options come from appsettings.json, then FEDERATED_-less environment variables
+// (Federation__Rounds=5), then the command line (--Federation:Rounds 5 --urls http://0.0.0.0:5050).
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddFederatedCoordinator(builder.Configuration);
+builder.Services.AddOptions<CentralEvaluationOptions>()
+    .Bind(builder.Configuration.GetSection(CentralEvaluationOptions.SectionName), binder => binder.ErrorOnUnknownConfiguration = true)
+    .Validate(o => o.Dataset is "none" or "fashion-mnist" || o.Dataset.EndsWith(".csv", StringComparison.OrdinalIgnoreCase),
+        $"{CentralEvaluationOptions.SectionName}:Dataset must be 'none', 'fashion-mnist' or a path to a .csv file.")
+    .Validate(o => o.Limit >= 0, $"{CentralEvaluationOptions.SectionName}:Limit must be 0 (all) or positive.")
+    .Validate(o => o.Threads >= 0, $"{CentralEvaluationOptions.SectionName}:Threads must be 0 (default) or positive.")
+    .ValidateOnStart();
+if (!string.Equals(builder.Configuration[$"{CentralEvaluationOptions.SectionName}:Dataset"], "none", StringComparison.OrdinalIgnoreCase))
+    builder.Services.AddSingleton<ICentralEvaluator, TorchCentralEvaluator>();
+
+var app = builder.Build();
+app.MapFederatedCoordinator();
+app.MapGet("/", () => "Federated coordinator: gRPC service federated.v1.Coordinator (HTTP/2).");
+await app.RunAsync().ConfigureAwait(false);

@@ -1,0 +1,125 @@
+using Federated.Client;
+using Federated.Client.Connection;
+using Federated.Client.Training;
+using Federated.Coordinator.Persistence;
+using Federated.Protocol;
+using Federated.Shared.Models;
+using Federated.Shared.Serialization;
+using TaskStatus = Federated.Coordinator.Persistence.TaskStatus;
+
+namespace Federated.Tests.Integration;
+
+/// <summary>
+/// A real coordinator over loopback gRPC with scripted clients: bad updates, silent clients and
+/// forged results must be refused and recorded while the round still completes.
+/// </summary>
+public class RoundRobustnessTests
+{
+    private const string TinyModel = "input 4; linear 4 3";
+    private static readonly TimeSpan TestTimeout = TimeSpan.FromMinutes(2);
+
+    private static Dictionary<string, string?> Settings(string roundTimeout) => new()
+    {
+        ["Model"] = TinyModel,
+        ["Rounds"] = "1",
+        ["MinClients"] = "3",
+        ["ClientsPerRound"] = "3",
+        ["MinResults"] = "2",
+        ["RoundTimeout"] = roundTimeout,
+        ["FederatedEvaluation"] = "false",
+    };
+
+    private static async Task<ClientRunSummary[]> RunClientsAsync(LoopbackCoordinator coordinator, params ILocalTrainer[] trainers)
+    {
+        using var timeout = new CancellationTokenSource(TestTimeout);
+        var runs = new List<Task<ClientRunSummary>>();
+        var connections = new List<GrpcCoordinatorConnection>();
+        for (int i = 0; i < trainers.Length; i++)
+        {
+            var connection = new GrpcCoordinatorConnection(coordinator.Address);
+            connections.Add(connection);
+            var options = new FederatedClientOptions { Name = $"client-{i}", CacheDirectory = Path.Combine(coordinator.Directory, $"cache-{i}") };
+            runs.Add(new FederatedClient(connection, trainers[i], options).RunAsync(timeout.Token));
+        }
+        try
+        {
+            return await Task.WhenAll(runs);
+        }
+        finally
+        {
+            foreach (var connection in connections) await connection.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Poisoned_update_is_rejected_and_recorded_and_the_round_aggregates_the_rest()
+    {
+        await using var coordinator = await LoopbackCoordinator.StartAsync(Settings("00:01:00"));
+        await RunClientsAsync(coordinator, new ConstantDeltaTrainer(0.25f, 10), new ConstantDeltaTrainer(0.5f, 30), new ConstantDeltaTrainer(float.NaN, 10));
+
+        await using var store = await coordinator.OpenStoreAsync();
+        var round = await store.GetRoundAsync(1);
+        Assert.NotNull(round);
+        Assert.Equal(RoundStatus.Completed, round.Status);
+        var before = ModelFile.Read((await store.GetModelAsync(round.InputModelHash))!);
+        var after = ModelFile.Read((await store.GetModelAsync(round.OutputModelHash!))!);
+        // FedAvg of the two sound updates only: (0.25·10 + 0.5·30) / 40.
+        for (int i = 0; i < after.Parameters.Length; i++)
+            Assert.Equal(before.Parameters.Values[i] + 0.4375f, after.Parameters.Values[i], 1e-6f);
+
+        var tasks = await store.GetTasksAsync(1);
+        Assert.Equal(3, tasks.Count);
+        Assert.Equal(2, tasks.Count(t => t.Status == TaskStatus.Completed));
+        var rejected = Assert.Single(tasks, t => t.Status == TaskStatus.Rejected);
+        var rejection = Assert.Single(await store.GetRejectionsAsync());
+        Assert.Equal(rejected.TaskId, rejection.TaskId);
+        Assert.Contains("NaN", rejection.Reason, StringComparison.Ordinal);
+        Assert.Equal(2, (await store.GetResultsAsync(1)).Count);
+    }
+
+    [Fact]
+    public async Task Client_missing_the_deadline_is_recorded_and_the_round_completes_without_it()
+    {
+        await using var coordinator = await LoopbackCoordinator.StartAsync(Settings("00:00:03"));
+        var summaries = await RunClientsAsync(coordinator, new ConstantDeltaTrainer(0.1f, 5), new ConstantDeltaTrainer(0.1f, 5), new SilentTrainer());
+
+        Assert.All(summaries, s => Assert.NotNull(s.FinalModelHash));
+        await using var store = await coordinator.OpenStoreAsync();
+        var round = await store.GetRoundAsync(1);
+        Assert.Equal(RoundStatus.Completed, round!.Status);
+        var tasks = await store.GetTasksAsync(1);
+        var timedOut = Assert.Single(tasks, t => t.Status == TaskStatus.TimedOut);
+        Assert.Contains("deadline", timedOut.Reason, StringComparison.Ordinal);
+        Assert.Equal(round.OutputModelHash, summaries[0].FinalModelHash);
+    }
+
+    [Fact]
+    public async Task Results_for_tasks_never_issued_and_malformed_uploads_are_refused_and_recorded()
+    {
+        await using var coordinator = await LoopbackCoordinator.StartAsync(Settings("00:01:00"));
+        await using var connection = new GrpcCoordinatorConnection(coordinator.Address);
+        using var timeout = new CancellationTokenSource(TestTimeout);
+        var joined = await connection.JoinAsync(new JoinRequest { Name = "forger" }, timeout.Token);
+
+        var forged = await connection.UploadResultAsync(
+            new ResultHeader { ClientId = joined.ClientId, TaskId = "r1-fit-0-forged", ExampleCount = 10, PayloadBytes = 3 }, new byte[] { 1, 2, 3 }, 1024, timeout.Token);
+        Assert.False(forged.Accepted);
+        Assert.Contains("never issued", forged.Reason, StringComparison.Ordinal);
+
+        var short_ = await connection.UploadResultAsync(
+            new ResultHeader { ClientId = joined.ClientId, TaskId = "r1-fit-1-forged", ExampleCount = 10, PayloadBytes = 100 }, new byte[] { 1, 2, 3 }, 1024, timeout.Token);
+        Assert.False(short_.Accepted);
+        Assert.Contains("3 of the declared 100 bytes", short_.Reason, StringComparison.Ordinal);
+
+        var stranger = await connection.UploadResultAsync(
+            new ResultHeader { ClientId = "nobody", TaskId = "x", ExampleCount = 1 }, ReadOnlyMemory<byte>.Empty, 1024, timeout.Token);
+        Assert.False(stranger.Accepted);
+        Assert.Contains("unknown client", stranger.Reason, StringComparison.Ordinal);
+
+        await using var store = await coordinator.OpenStoreAsync();
+        var rejections = await store.GetRejectionsAsync();
+        Assert.Equal(3, rejections.Count);
+        Assert.All(rejections, r => Assert.Null(r.TaskId));
+        Assert.Equal(joined.ClientId, rejections[0].ClientId);
+    }
+}
