@@ -66,6 +66,13 @@ public sealed partial class RoundOrchestrator(
 
         runtime.Finish(global.ContentHash, $"all {_options.Rounds} rounds are done");
         LogFinished(_options.Rounds, global.ContentHash);
+        foreach (var record in await store.GetRoundsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            LogRoundSummary(record.Round, record.Status,
+                record.Metrics.GetValueOrDefault("central_accuracy", double.NaN),
+                record.Metrics.GetValueOrDefault("federated_accuracy", double.NaN),
+                record.Metrics.GetValueOrDefault("fit_seconds", double.NaN));
+        }
         if (_options.ExitWhenDone)
         {
             // Give long-polling clients a moment to hear that the federation is over.
@@ -250,6 +257,9 @@ public sealed partial class RoundOrchestrator(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Federation finished after {Rounds} rounds; final model {Hash}")]
     private partial void LogFinished(int rounds, string hash);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Summary round {Round}: {Status}, central accuracy {CentralAccuracy:0.0000}, federated accuracy {FederatedAccuracy:0.0000}, training {Seconds:0.0} s")]
+    private partial void LogRoundSummary(long round, RoundStatus status, double centralAccuracy, double federatedAccuracy, double seconds);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The federation stopped on an unexpected error")]
     private partial void LogFederationFailed(Exception exception);

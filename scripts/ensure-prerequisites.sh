@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the main job and the tests need, only if they are missing:
+#   dataset-fashion-mnist  the real data (IDX files in /usr/share/datasets/fashion-mnist)
+set -euo pipefail
+
+missing=()
+[[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]] || missing+=(dataset-fashion-mnist)
+((${#missing[@]} == 0)) && exit 0
+
+echo "Installing Debian packages: ${missing[*]}"
+if [[ $(id -u) -eq 0 ]]; then sudo=(); else sudo=(sudo); fi
+"${sudo[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
