@@ -27,7 +27,7 @@ dotnet "$coordinator_dir/federated-coordinator.dll" --contentRoot "$coordinator_
   --Federation:DatabasePath "$run_dir/coordinator.db" \
   --Federation:MinClients $clients --Federation:ClientsPerRound $clients \
   --Federation:FederatedEvaluation false --Federation:ExitWhenDone true \
-  "$@" 2>&1 | tee "$run_dir/coordinator.log" &
+  "$@" > >(tee "$run_dir/coordinator.log") 2>&1 &
 coordinator=$!
 
 for k in $(seq 1 $clients); do
@@ -38,8 +38,12 @@ for k in $(seq 1 $clients); do
   pids+=($!)
 done
 
-wait $coordinator
 status=0
+wait $coordinator || status=$?
+if ((status != 0)); then
+  echo "The coordinator failed (exit $status); see $run_dir/coordinator.log" >&2
+  exit $status
+fi
 for pid in "${pids[@]}"; do wait "$pid" || status=$?; done
 trap - EXIT
 echo "Client logs: $run_dir/client-*.log"
