@@ -24,6 +24,8 @@ public sealed class MarkElfVersionNeedWeak : Task
             return true; // The system library has the version: nothing to mend.
         }
 
+        int patched = 0;
+        string first = "";
         foreach (var item in Files)
         {
             string path = item.GetMetadata("FullPath");
@@ -35,10 +37,15 @@ public sealed class MarkElfVersionNeedWeak : Task
             }
             if (outcome == "patched")
             {
-                Log.LogMessage(MessageImportance.High,
-                    "Federated: {0} lacks {1}; marked that version need weak in {2} (only std::ios_base_library_init needs it).",
-                    SystemLibrary, VersionName, path);
+                if (patched++ == 0) first = path;
             }
+        }
+        if (patched > 0)
+        {
+            // One line per build, however many copies there are.
+            Log.LogMessage(MessageImportance.High,
+                "Federated: {0} lacks {1}; marked that version need weak in {2}{3} (only std::ios_base_library_init needs it).",
+                SystemLibrary, VersionName, first, patched > 1 ? " and " + (patched - 1) + " other copies" : "");
         }
         return !Log.HasLoggedErrors;
     }
