@@ -8,7 +8,7 @@ using TorchSharp;
 namespace Federated.Client.Cli;
 
 /// <summary>Loads the local data, connects, and runs the task loop until the federation ends.</summary>
-internal static class ClientRunner
+internal static partial class ClientRunner
 {
     public static async Task<int> RunAsync(ClientSettings settings, CancellationToken cancellationToken)
     {
@@ -22,8 +22,8 @@ internal static class ClientRunner
         {
             if (settings.Threads > 0) torch.set_num_threads(settings.Threads);
             var (train, heldOut) = LoadData(settings);
-            log.LogInformation("Local data: {Train} training and {HeldOut} held-out examples (shard {Shard} of {Shards}); device {Device}",
-                train.Count, heldOut?.Count ?? 0, settings.ShardIndex + 1, settings.ShardCount, settings.Device);
+            int heldOutCount = heldOut?.Count ?? 0;
+            LogData(log, train.Count, heldOutCount, settings.ShardIndex + 1, settings.ShardCount, settings.Device);
 
             var trainer = new TorchTrainer(train, heldOut, settings.Device, loggers.CreateLogger<TorchTrainer>());
             var options = new FederatedClientOptions
@@ -37,17 +37,18 @@ internal static class ClientRunner
             await using var connection = new GrpcCoordinatorConnection(settings.Coordinator);
             var client = new FederatedClient(connection, trainer, options, loggers.CreateLogger<FederatedClient>());
             var summary = await client.RunAsync(cancellationToken).ConfigureAwait(false);
-            log.LogInformation("Done: {Tasks} tasks completed; final model {Hash}", summary.TasksCompleted, summary.FinalModelHash ?? "-");
+            string finalModel = summary.FinalModelHash ?? "-";
+            LogDone(log, summary.TasksCompleted, finalModel);
             return 0;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            log.LogWarning("Stopped before the federation finished");
+            LogStopped(log);
             return 130;
         }
         catch (Exception e) when (e is CoordinatorUnreachableException or FileNotFoundException or InvalidDataException or FormatException or ArgumentException or DirectoryNotFoundException)
         {
-            log.LogError("{Message}", e.Message);
+            LogFailed(log, e.Message);
             return 1;
         }
     }
@@ -63,4 +64,16 @@ internal static class ClientRunner
         var (train, heldOut) = DatasetSharding.Split(shard, settings.HeldOutFraction, settings.ShardSeed);
         return (train, heldOut);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Local data: {Train} training and {HeldOut} held-out examples (shard {Shard} of {Shards}); device {Device}")]
+    private static partial void LogData(ILogger logger, int train, int heldOut, int shard, int shards, string device);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Done: {Tasks} tasks completed; final model {Hash}")]
+    private static partial void LogDone(ILogger logger, int tasks, string hash);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped before the federation finished")]
+    private static partial void LogStopped(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Message}")]
+    private static partial void LogFailed(ILogger logger, string message);
 }

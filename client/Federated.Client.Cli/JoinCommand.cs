@@ -81,7 +81,8 @@ internal static class JoinCommand
         });
         root.SetAction((result, cancellationToken) =>
         {
-            TryParseShard(result.GetValue(shard), out int shardIndex, out int shardCount);
+            // The validator above already refused malformed shards.
+            _ = TryParseShard(result.GetValue(shard), out int shardIndex, out int shardCount);
             var settings = new ClientSettings(
                 result.GetValue(coordinator)!, result.GetValue(data)!, result.GetValue(labelColumn)!,
                 shardIndex, shardCount, result.GetValue(shardSeed), result.GetValue(heldOut), result.GetValue(limit),

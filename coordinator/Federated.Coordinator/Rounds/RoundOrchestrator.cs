@@ -68,10 +68,10 @@ public sealed partial class RoundOrchestrator(
         LogFinished(_options.Rounds, global.ContentHash);
         foreach (var record in await store.GetRoundsAsync(cancellationToken).ConfigureAwait(false))
         {
-            LogRoundSummary(record.Round, record.Status,
-                record.Metrics.GetValueOrDefault("central_accuracy", double.NaN),
-                record.Metrics.GetValueOrDefault("federated_accuracy", double.NaN),
-                record.Metrics.GetValueOrDefault("fit_seconds", double.NaN));
+            double central = record.Metrics.GetValueOrDefault("central_accuracy", double.NaN);
+            double federated = record.Metrics.GetValueOrDefault("federated_accuracy", double.NaN);
+            double seconds = record.Metrics.GetValueOrDefault("fit_seconds", double.NaN);
+            LogRoundSummary(record.Round, record.Status, central, federated, seconds);
         }
         if (_options.ExitWhenDone)
         {
