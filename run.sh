@@ -19,10 +19,11 @@ coordinator_dir=coordinator/Federated.Coordinator.Host/bin/Release/net10.0
 client_dll=client/Federated.Client.Cli/bin/Release/net10.0/federated-client.dll
 
 pids=()
-trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
+coordinator=""
+trap 'kill $coordinator "${pids[@]}" 2>/dev/null || true' EXIT
 
 echo "Coordinator on http://127.0.0.1:$port; logs and database in $run_dir"
-dotnet "$coordinator_dir/federated-coordinator.dll" --contentRoot "$coordinator_dir" \
+dotnet "$coordinator_dir/federated-coordinator.dll" \
   --urls "http://127.0.0.1:$port" \
   --Federation:DatabasePath "$run_dir/coordinator.db" \
   --Federation:MinClients $clients --Federation:ClientsPerRound $clients \
@@ -38,13 +39,22 @@ for k in $(seq 1 $clients); do
   pids+=($!)
 done
 
-status=0
-wait $coordinator || status=$?
-if ((status != 0)); then
-  echo "The coordinator failed (exit $status); see $run_dir/coordinator.log" >&2
-  exit $status
-fi
-for pid in "${pids[@]}"; do wait "$pid" || status=$?; done
+# Wait for everything; a client that fails stops the run (the coordinator would wait for it forever).
+waiting=("$coordinator" "${pids[@]}")
+while ((${#waiting[@]} > 0)); do
+  exited="" status=0
+  wait -n -p exited "${waiting[@]}" || status=$?
+  still=()
+  for pid in "${waiting[@]}"; do [[ $pid == "$exited" ]] || still+=("$pid"); done
+  waiting=("${still[@]}")
+  if ((status != 0)); then
+    if [[ $exited == "$coordinator" ]]; then
+      echo "The coordinator failed (exit $status); see $run_dir/coordinator.log" >&2
+    else
+      echo "A client failed (exit $status); see $run_dir/client-*.log" >&2
+    fi
+    exit $status
+  fi
+done
 trap - EXIT
 echo "Client logs: $run_dir/client-*.log"
-exit $status

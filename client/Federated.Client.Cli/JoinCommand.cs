@@ -8,10 +8,10 @@ internal static class JoinCommand
 {
     public static RootCommand Create()
     {
-        var coordinator = new Option<Uri>("--coordinator", "-c")
+        var coordinator = new Option<string>("--coordinator", "-c")
         {
-            Description = "Address of the coordinator's gRPC endpoint.",
-            DefaultValueFactory = _ => new Uri("http://127.0.0.1:5050"),
+            Description = "Address of the coordinator's gRPC endpoint (http:// or https://).",
+            DefaultValueFactory = _ => "http://127.0.0.1:5050",
         };
         var data = new Option<string>("--data", "-d")
         {
@@ -71,6 +71,8 @@ internal static class JoinCommand
         };
         root.Validators.Add(result =>
         {
+            if (!TryParseAddress(result.GetValue(coordinator), out _))
+                result.AddError($"--coordinator '{result.GetValue(coordinator)}' is not an http:// or https:// address.");
             if (result.GetValue(shard) is { } text && !TryParseShard(text, out _, out _))
                 result.AddError($"--shard '{text}' is not of the form K/N with 1 <= K <= N.");
             if (result.GetValue(heldOut) is < 0 or >= 1)
@@ -83,14 +85,18 @@ internal static class JoinCommand
         {
             // The validator above already refused malformed shards.
             _ = TryParseShard(result.GetValue(shard), out int shardIndex, out int shardCount);
+            _ = TryParseAddress(result.GetValue(coordinator), out var address);
             var settings = new ClientSettings(
-                result.GetValue(coordinator)!, result.GetValue(data)!, result.GetValue(labelColumn)!,
+                address!, result.GetValue(data)!, result.GetValue(labelColumn)!,
                 shardIndex, shardCount, result.GetValue(shardSeed), result.GetValue(heldOut), result.GetValue(limit),
                 result.GetValue(device)!, result.GetValue(name)!, result.GetValue(threads), result.GetValue(cache)!, result.GetValue(maxAttempts));
             return ClientRunner.RunAsync(settings, cancellationToken);
         });
         return root;
     }
+
+    private static bool TryParseAddress(string? text, out Uri? address) =>
+        Uri.TryCreate(text, UriKind.Absolute, out address) && address.Scheme is "http" or "https";
 
     /// <summary>Parses "K/N" (1-based) into a 0-based index and a count; null means the whole dataset.</summary>
     internal static bool TryParseShard(string? text, out int index, out int count)

@@ -2,9 +2,10 @@ using Federated.Coordinator.Evaluation;
 using Federated.Coordinator.Host;
 using Federated.Coordinator.Hosting;
 
-// The coordinator: options come from appsettings.json, then FEDERATED_-less environment variables
+// The coordinator: options come from appsettings.json, then environment variables
 // (Federation__Rounds=5), then the command line (--Federation:Rounds 5 --urls http://0.0.0.0:5050).
-var builder = WebApplication.CreateBuilder(args);
+// The content root is the executable's folder, so its appsettings.json is found from any working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Services.AddFederatedCoordinator(builder.Configuration);
 builder.Services.AddOptions<CentralEvaluationOptions>()
     .Bind(builder.Configuration.GetSection(CentralEvaluationOptions.SectionName), binder => binder.ErrorOnUnknownConfiguration = true)

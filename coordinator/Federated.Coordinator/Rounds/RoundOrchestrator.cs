@@ -68,10 +68,8 @@ public sealed partial class RoundOrchestrator(
         LogFinished(_options.Rounds, global.ContentHash);
         foreach (var record in await store.GetRoundsAsync(cancellationToken).ConfigureAwait(false))
         {
-            double central = record.Metrics.GetValueOrDefault("central_accuracy", double.NaN);
-            double federated = record.Metrics.GetValueOrDefault("federated_accuracy", double.NaN);
-            double seconds = record.Metrics.GetValueOrDefault("fit_seconds", double.NaN);
-            LogRoundSummary(record.Round, record.Status, central, federated, seconds);
+            string summary = Summarize(record);
+            LogRoundSummary(record.Round, summary);
         }
         if (_options.ExitWhenDone)
         {
@@ -224,6 +222,19 @@ public sealed partial class RoundOrchestrator(
         if (unanswered.Count > 0) LogTimedOut(unanswered.Count, stage.Kind, stage.Round);
     }
 
+    private static string Summarize(RoundRecord record)
+    {
+        var parts = new List<string> { record.Status.ToString() };
+        if (record.Metrics.TryGetValue("central_accuracy", out double central))
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"central accuracy {central:0.0000}"));
+        if (record.Metrics.TryGetValue("federated_accuracy", out double federated))
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"federated accuracy {federated:0.0000}"));
+        if (record.Metrics.TryGetValue("fit_seconds", out double seconds))
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"training {seconds:0.0} s"));
+        if (record.FailureReason is not null) parts.Add(record.FailureReason);
+        return string.Join(", ", parts);
+    }
+
     private static string Describe(Dictionary<string, double> metrics)
     {
         var parts = new List<string>(metrics.Count);
@@ -258,8 +269,8 @@ public sealed partial class RoundOrchestrator(
     [LoggerMessage(Level = LogLevel.Information, Message = "Federation finished after {Rounds} rounds; final model {Hash}")]
     private partial void LogFinished(int rounds, string hash);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Summary round {Round}: {Status}, central accuracy {CentralAccuracy:0.0000}, federated accuracy {FederatedAccuracy:0.0000}, training {Seconds:0.0} s")]
-    private partial void LogRoundSummary(long round, RoundStatus status, double centralAccuracy, double federatedAccuracy, double seconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Summary round {Round}: {Summary}")]
+    private partial void LogRoundSummary(long round, string summary);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The federation stopped on an unexpected error")]
     private partial void LogFederationFailed(Exception exception);

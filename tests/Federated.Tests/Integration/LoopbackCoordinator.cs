@@ -16,9 +16,12 @@ internal sealed class LoopbackCoordinator : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private LoopbackCoordinator(WebApplication app, string directory, string databasePath)
+    private readonly bool _ownsDirectory;
+
+    private LoopbackCoordinator(WebApplication app, string directory, string databasePath, bool ownsDirectory)
     {
         _app = app;
+        _ownsDirectory = ownsDirectory;
         Directory = directory;
         DatabasePath = databasePath;
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
@@ -33,10 +36,14 @@ internal sealed class LoopbackCoordinator : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Starts a coordinator with <paramref name="settings"/> (keys below <c>Federation</c>, e.g. "Rounds").</summary>
-    public static async Task<LoopbackCoordinator> StartAsync(IDictionary<string, string?> settings, Action<IServiceCollection>? configure = null)
+    /// <summary>
+    /// Starts a coordinator with <paramref name="settings"/> (keys below <c>Federation</c>, e.g. "Rounds").
+    /// Its database lives in <paramref name="directory"/> when given (the caller then deletes it), else in a fresh temporary folder.
+    /// </summary>
+    public static async Task<LoopbackCoordinator> StartAsync(IDictionary<string, string?> settings, Action<IServiceCollection>? configure = null, string? directory = null)
     {
-        string directory = Path.Combine(Path.GetTempPath(), "federated-tests", Guid.NewGuid().ToString("N"));
+        bool ownsDirectory = directory is null;
+        directory ??= Path.Combine(Path.GetTempPath(), "federated-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
         string database = Path.Combine(directory, "coordinator.db");
         var configuration = new Dictionary<string, string?> { ["Federation:DatabasePath"] = database };
@@ -52,7 +59,7 @@ internal sealed class LoopbackCoordinator : IAsyncDisposable
         var app = builder.Build();
         app.MapFederatedCoordinator();
         await app.StartAsync().ConfigureAwait(false);
-        return new LoopbackCoordinator(app, directory, database);
+        return new LoopbackCoordinator(app, directory, database, ownsDirectory);
     }
 
     /// <summary>Opens the coordinator's database with a second, independent store, as a later reader would.</summary>
@@ -67,6 +74,7 @@ internal sealed class LoopbackCoordinator : IAsyncDisposable
     {
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        if (!_ownsDirectory) return;
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

@@ -94,6 +94,39 @@ public class RoundRobustnessTests
     }
 
     [Fact]
+    public async Task Restarted_coordinator_resumes_from_the_last_completed_round()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "federated-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        try
+        {
+            string firstOutput;
+            await using (var first = await LoopbackCoordinator.StartAsync(Settings("00:01:00"), directory: directory))
+            {
+                await RunClientsAsync(first, new ConstantDeltaTrainer(1f, 1), new ConstantDeltaTrainer(1f, 1), new ConstantDeltaTrainer(1f, 1));
+                await using var store = await first.OpenStoreAsync();
+                firstOutput = (await store.GetRoundAsync(1))!.OutputModelHash!;
+            }
+
+            var settings = Settings("00:01:00");
+            settings["Rounds"] = "2";
+            await using var second = await LoopbackCoordinator.StartAsync(settings, directory: directory);
+            await RunClientsAsync(second, new ConstantDeltaTrainer(1f, 1), new ConstantDeltaTrainer(1f, 1), new ConstantDeltaTrainer(1f, 1));
+            await using var reopened = await second.OpenStoreAsync();
+            var rounds = await reopened.GetRoundsAsync();
+            Assert.Equal([1L, 2L], rounds.Select(r => r.Round));
+            Assert.Equal(firstOutput, rounds[1].InputModelHash);
+            var initial = ModelFile.Read((await reopened.GetModelAsync(rounds[0].InputModelHash))!);
+            var final = ModelFile.Read((await reopened.GetModelAsync(rounds[1].OutputModelHash!))!);
+            Assert.Equal(initial.Parameters.Values[0] + 2f, final.Parameters.Values[0], 1e-5f);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Results_for_tasks_never_issued_and_malformed_uploads_are_refused_and_recorded()
     {
         await using var coordinator = await LoopbackCoordinator.StartAsync(Settings("00:01:00"));
