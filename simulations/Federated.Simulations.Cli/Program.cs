@@ -1,0 +1,2 @@
+// Placeholder entry point; the scenario runner replaces it.
+return 0;
