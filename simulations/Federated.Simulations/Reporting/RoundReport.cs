@@ -1,0 +1,46 @@
+namespace Federated.Simulations.Reporting;
+
+/// <summary>What one simulated round produced; one row of the per-round CSV and JSON.</summary>
+public sealed record RoundReport
+{
+    public required long Round { get; init; }
+
+    /// <summary>Central test accuracy of the global model after the round.</summary>
+    public required double Accuracy { get; init; }
+
+    public required double Loss { get; init; }
+
+    /// <summary>Clients asked to train.</summary>
+    public required int Selected { get; init; }
+
+    /// <summary>Updates folded into the new global model.</summary>
+    public required int Participants { get; init; }
+
+    /// <summary>Selected clients whose result did not count: dropped, late, failed or rejected.</summary>
+    public required int Failures { get; init; }
+
+    /// <summary>Model bytes the coordinator sent to clients.</summary>
+    public required long BytesSent { get; init; }
+
+    /// <summary>Result bytes clients sent to the coordinator.</summary>
+    public required long BytesReceived { get; init; }
+
+    public required double WallSeconds { get; init; }
+
+    /// <summary>Wall time during which at least one worker was training.</summary>
+    public required double TrainingSeconds { get; init; }
+
+    /// <summary>Wall time outside local training (coordination, aggregation, evaluation, I/O).</summary>
+    public double OverheadSeconds => Math.Max(0, WallSeconds - TrainingSeconds);
+
+    public bool Completed { get; init; } = true;
+}
+
+/// <summary>A whole simulation run.</summary>
+public sealed record SimulationResult(
+    string Name,
+    string DatasetDescription,
+    string PartitionDescription,
+    IReadOnlyList<RoundReport> Rounds,
+    double TotalWallSeconds,
+    string OutputDirectory);

@@ -1,0 +1,115 @@
+using Federated.Shared.Training;
+
+namespace Federated.Simulations.Scenarios;
+
+/// <summary>
+/// Everything that defines a simulated federation. One <see cref="Seed"/> fixes partitioning,
+/// client sampling, the initial model, training order and faults: the same scenario gives the
+/// same per-round metrics.
+/// </summary>
+public sealed record SimulationScenario
+{
+    /// <summary>Shown in reports and used to name the output folder.</summary>
+    public string Name { get; init; } = "simulation";
+
+    /// <summary><c>fashion-mnist</c> (Debian files, else the subset shipped in the repository) or a .csv path.</summary>
+    public string Dataset { get; init; } = "fashion-mnist";
+
+    /// <summary>Label column of a CSV dataset.</summary>
+    public string LabelColumn { get; init; } = "label";
+
+    /// <summary>Use at most this many test examples for the per-round central evaluation (0 = all).</summary>
+    public int TestLimit { get; init; }
+
+    /// <summary><c>cnn</c>, <c>mlp</c>, <c>logreg</c> or an architecture text.</summary>
+    public string Model { get; init; } = "cnn";
+
+    public PartitionSpec Partition { get; init; } = new();
+
+    /// <summary>Virtual clients registered with the coordinator.</summary>
+    public int Clients { get; init; } = 100;
+
+    public int ClientsPerRound { get; init; } = 10;
+
+    public int Rounds { get; init; } = 5;
+
+    /// <summary>Accepted updates needed to aggregate (0 = half of <see cref="ClientsPerRound"/>, at least 1).</summary>
+    public int MinResults { get; init; }
+
+    public StrategySpec Strategy { get; init; } = new();
+
+    public LocalTraining Training { get; init; } = new();
+
+    public FaultSpec Faults { get; init; } = new();
+
+    /// <summary>Simulated seconds a round may take before missing clients count as failures.</summary>
+    public double RoundTimeoutSeconds { get; init; } = 600;
+
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Trainer workers (0 = one per core). Each trains one virtual client at a time.</summary>
+    public int Workers { get; init; }
+
+    /// <summary>Run each virtual client through the real gRPC client against a loopback coordinator.</summary>
+    public bool Loopback { get; init; }
+
+    /// <summary>Where run folders go; each run gets <c>{OutputDirectory}/{Name}-{timestamp}</c>.</summary>
+    public string OutputDirectory { get; init; } = "runs";
+}
+
+/// <summary>How the training set is split among clients.</summary>
+public sealed record PartitionSpec
+{
+    /// <summary><c>iid</c>, <c>dirichlet</c>, <c>shards</c> (pathological, k labels per client) or <c>quantity</c>.</summary>
+    public string Kind { get; init; } = "dirichlet";
+
+    /// <summary>Concentration of Dirichlet label skew (small = more skewed) or of quantity skew.</summary>
+    public double Alpha { get; init; } = 0.5;
+
+    /// <summary>Shards (≈ labels) per client for the pathological split.</summary>
+    public int ShardsPerClient { get; init; } = 2;
+
+    /// <summary>Every client gets at least this many examples (Dirichlet and quantity skew redraw until it holds).</summary>
+    public int MinExamplesPerClient { get; init; } = 10;
+}
+
+/// <summary>The server-side strategy and its options.</summary>
+public sealed record StrategySpec
+{
+    public string Name { get; init; } = "fedavg";
+}
+
+/// <summary>Local training settings sent with every task.</summary>
+public sealed record LocalTraining
+{
+    public int Epochs { get; init; } = 1;
+
+    public int BatchSize { get; init; } = 32;
+
+    public double LearningRate { get; init; } = 0.01;
+
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
+
+    public double Momentum { get; init; } = 0.9;
+
+    public double WeightDecay { get; init; }
+}
+
+/// <summary>Heterogeneity and failures of virtual clients.</summary>
+public sealed record FaultSpec
+{
+    /// <summary>Chance that a selected client drops out of a round silently (never answers).</summary>
+    public double DropoutProbability { get; init; }
+
+    /// <summary>Fraction of clients that are stragglers.</summary>
+    public double StragglerFraction { get; init; }
+
+    /// <summary>How many times slower a straggler trains; a result later than the deadline is lost.</summary>
+    public double StragglerSlowdown { get; init; } = 10;
+
+    /// <summary>Chance that a client is offline for a whole round (not available for selection).</summary>
+    public double UnavailableProbability { get; init; }
+
+    /// <summary>Simulated seconds per training step on an unslowed client (stragglers: times the slowdown).</summary>
+    public double SecondsPerStep { get; init; } = 0.01;
+}
