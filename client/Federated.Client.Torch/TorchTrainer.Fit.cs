@@ -16,9 +16,10 @@ public sealed partial class TorchTrainer
     private FitOutcome Fit(ModelArchitecture architecture, ParameterBuffer global, TrainingConfig config, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        // Seeds dropout masks (and anything else drawing from libtorch's generator) for this run.
-        torch.manual_seed(config.Seed);
-        using var module = TorchModelFactory.Create(architecture);
+        // Dropout draws from a generator of this run's own, so fits running side by side in one
+        // process (a simulation's workers) stay reproducible from their seeds.
+        using var generator = new Generator(unchecked((ulong)config.Seed), _device);
+        using var module = TorchModelFactory.Create(architecture, generator);
         TorchParameters.CopyToModule(module, global);
         module.to(_device);
         using var optimizer = CreateOptimizer(module, config);

@@ -17,9 +17,8 @@ namespace Federated.Client.Torch;
 /// work runs on a dedicated thread, never on the caller's.
 /// </summary>
 /// <remarks>
-/// Dropout draws from libtorch's process-wide generator, seeded here with
-/// <c>torch.manual_seed(config.Seed)</c>; two trainers that fit at the same time in one process
-/// therefore share that generator and are only deterministic when run one after another.
+/// Every fit draws dropout masks from a generator seeded with the task's seed, so fits are
+/// reproducible even when several run at once in one process (with a fixed thread count).
 /// </remarks>
 public sealed partial class TorchTrainer : ILocalTrainer
 {

@@ -26,13 +26,17 @@ public sealed partial class FederatedClient
     private readonly ICoordinatorConnection _connection;
     private readonly ILocalTrainer _trainer;
     private readonly FederatedClientOptions _options;
-    private readonly ModelCache _cache;
+    private readonly IModelCache _cache;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private string _clientId = "";
     private int _chunkBytes = 1 << 20;
     private TimeSpan _heartbeatInterval = TimeSpan.FromSeconds(10);
 
-    public FederatedClient(ICoordinatorConnection connection, ILocalTrainer trainer, FederatedClientOptions options, ILogger<FederatedClient>? logger = null)
+    /// <param name="cache">Where models are kept; by default a folder (<see cref="FederatedClientOptions.CacheDirectory"/>).</param>
+    /// <param name="time">The clock that task deadlines are read against (simulations run on a simulated one).</param>
+    public FederatedClient(ICoordinatorConnection connection, ILocalTrainer trainer, FederatedClientOptions options, ILogger<FederatedClient>? logger = null,
+        IModelCache? cache = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(trainer);
@@ -40,7 +44,8 @@ public sealed partial class FederatedClient
         _connection = connection;
         _trainer = trainer;
         _options = options;
-        _cache = new ModelCache(options.CacheDirectory);
+        _cache = cache ?? new ModelCache(options.CacheDirectory);
+        _time = time ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
@@ -90,9 +95,9 @@ public sealed partial class FederatedClient
         LogTaskReceived(task.Kind, task.TaskId, task.Round);
         var header = new ResultHeader { ClientId = _clientId, TaskId = task.TaskId };
         byte[] payload = [];
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var timeLeft = task.Deadline.ToDateTimeOffset() - DateTimeOffset.UtcNow;
-        if (timeLeft > TimeSpan.Zero) deadline.CancelAfter(timeLeft);
+        var timeLeft = task.Deadline.ToDateTimeOffset() - _time.GetUtcNow();
+        using var deadlineTimer = new CancellationTokenSource(timeLeft > TimeSpan.Zero ? timeLeft : TimeSpan.Zero, _time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadlineTimer.Token);
         using var heartbeat = StartHeartbeat(task.TaskId, deadline.Token);
         try
         {

@@ -7,7 +7,7 @@ namespace Federated.Client.Caching;
 /// (evaluation after training, a restart mid-round). A file that fails its checks is deleted
 /// and reported as missing, which makes the caller download it again.
 /// </summary>
-public sealed class ModelCache
+public sealed class ModelCache : IModelCache
 {
     private readonly string _directory;
     private ModelSnapshot? _last;

@@ -8,21 +8,44 @@ namespace Federated.Client.Connection;
 public sealed class GrpcCoordinatorConnection : ICoordinatorConnection
 {
     private readonly GrpcChannel _channel;
+    private readonly bool _ownsChannel;
     private readonly Protocol.Coordinator.CoordinatorClient _client;
 
     public GrpcCoordinatorConnection(Uri address)
     {
+        _channel = CreateChannel(address);
+        Address = address.ToString();
+        _ownsChannel = true;
+        _client = new Protocol.Coordinator.CoordinatorClient(_channel);
+    }
+
+    /// <summary>Uses a channel shared by many connections (many virtual clients over one set of HTTP/2 connections); the caller disposes it.</summary>
+    public GrpcCoordinatorConnection(GrpcChannel sharedChannel)
+    {
+        ArgumentNullException.ThrowIfNull(sharedChannel);
+        Address = sharedChannel.Target;
+        _channel = sharedChannel;
+        _client = new Protocol.Coordinator.CoordinatorClient(_channel);
+    }
+
+    /// <summary>
+    /// A channel for the coordinator at <paramref name="address"/>. It opens more HTTP/2 connections
+    /// when one has as many streams open as the server allows (100 by default in Kestrel), since
+    /// every waiting client holds a long poll.
+    /// </summary>
+    public static GrpcChannel CreateChannel(Uri address)
+    {
         ArgumentNullException.ThrowIfNull(address);
         if (address.Scheme is not ("http" or "https"))
             throw new ArgumentException($"The coordinator address '{address}' must start with http:// or https://.", nameof(address));
-        Address = address.ToString();
-        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        return GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
             // Chunks stay below gRPC's default 4 MiB ceiling; keep it as a guard.
             MaxReceiveMessageSize = 4 * 1024 * 1024,
             MaxSendMessageSize = 4 * 1024 * 1024,
+            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+            DisposeHttpClient = true,
         });
-        _client = new Protocol.Coordinator.CoordinatorClient(_channel);
     }
 
     public string Address { get; }
@@ -71,7 +94,7 @@ public sealed class GrpcCoordinatorConnection : ICoordinatorConnection
 
     public ValueTask DisposeAsync()
     {
-        _channel.Dispose();
+        if (_ownsChannel) _channel.Dispose();
         return ValueTask.CompletedTask;
     }
 }

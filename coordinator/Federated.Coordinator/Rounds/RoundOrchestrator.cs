@@ -27,9 +27,11 @@ public sealed partial class RoundOrchestrator(
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     ILogger<RoundOrchestrator> logger,
+    IEnumerable<IRoundObserver> observers,
     ICentralEvaluator? centralEvaluator = null) : BackgroundService
 {
     private readonly FederationOptions _options = options.Value;
+    private readonly IRoundObserver[] _observers = observers.ToArray();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -58,10 +60,16 @@ public sealed partial class RoundOrchestrator(
 
         for (long round = lastRound + 1; round <= _options.Rounds; round++)
         {
+            foreach (var observer in _observers) await observer.BeforeRoundAsync(round, cancellationToken).ConfigureAwait(false);
             LogWaitingForClients(_options.MinClients, round);
             var available = await registry.WaitForAvailableAsync(_options.MinClients, _options.ClientTimeout, cancellationToken).ConfigureAwait(false);
             global = await RunTrainingRoundAsync(round, global, available, cancellationToken).ConfigureAwait(false);
             await EvaluateAsync(round, global, cancellationToken).ConfigureAwait(false);
+            if (_observers.Length > 0)
+            {
+                var record = await store.GetRoundAsync(round, cancellationToken).ConfigureAwait(false);
+                foreach (var observer in _observers) await observer.RoundFinishedAsync(record!, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         runtime.Finish(global.ContentHash, $"all {_options.Rounds} rounds are done");

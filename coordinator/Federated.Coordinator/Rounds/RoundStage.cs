@@ -14,7 +14,7 @@ public sealed class RoundStage
 {
     private enum Answer { Pending, Claimed, Accepted, Refused }
 
-    private sealed record Slot(string ClientId)
+    private sealed record Slot(string ClientId, int Order)
     {
         public Answer State { get; set; }
     }
@@ -56,9 +56,24 @@ public sealed class RoundStage
     {
         lock (_gate)
         {
-            _slots.Add(taskId, new Slot(clientId));
+            _slots.Add(taskId, new Slot(clientId, _slots.Count));
             _open++;
         }
+    }
+
+    /// <summary>Number of tasks in the stage.</summary>
+    public int TaskCount
+    {
+        get
+        {
+            lock (_gate) return _slots.Count;
+        }
+    }
+
+    /// <summary>The position of <paramref name="taskId"/> in issue order (the strategy's selection order), or -1.</summary>
+    public int OrderOf(string taskId)
+    {
+        lock (_gate) return _slots.TryGetValue(taskId, out var slot) ? slot.Order : -1;
     }
 
     /// <summary>

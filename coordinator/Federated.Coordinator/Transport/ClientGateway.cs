@@ -92,7 +92,8 @@ public sealed partial class ClientGateway(
         }
         finally
         {
-            registry.TryGet(clientId, out _); // a long poll counts as being seen until its end
+            // A long poll counts as being seen until its end, unless the client hung up.
+            if (!cancellationToken.IsCancellationRequested) registry.TryGet(clientId, out _);
         }
     }
 

@@ -95,6 +95,24 @@ public sealed class TorchTrainerTests
     }
 
     [Fact]
+    public async Task FitsWithDropoutRunningSideBySide_StayDeterministic()
+    {
+        // Simulations train several virtual clients at once in one process: dropout must not share a generator.
+        var model = ModelArchitecture.Parse("input 1x28x28; flatten; linear 784 64; relu; dropout 0.5; linear 64 10");
+        ParameterBuffer global = ParameterInitializer.Initialize(model, seed: 3);
+        var trainer = new TorchTrainer(FashionMnistData.Train.Take(512), null, "cpu");
+        var other = Sgd with { Seed = 99 };
+
+        FitOutcome alone = await trainer.FitAsync(model, global, Sgd, CancellationToken.None).WaitAsync(Timeout);
+        FitOutcome[] together = await Task.WhenAll(
+            trainer.FitAsync(model, global, Sgd, CancellationToken.None),
+            trainer.FitAsync(model, global, other, CancellationToken.None)).WaitAsync(Timeout);
+
+        Assert.True(alone.Delta.Values.SequenceEqual(together[0].Delta.Values), "a concurrent fit changed a seeded fit's result");
+        Assert.False(together[0].Delta.Values.SequenceEqual(together[1].Delta.Values), "different seeds gave the same fit");
+    }
+
+    [Fact]
     public async Task CancelledToken_StopsTheFit()
     {
         ModelArchitecture mlp = ModelZoo.Mlp();

@@ -1,0 +1,13 @@
+using Federated.Shared.Serialization;
+
+namespace Federated.Client.Caching;
+
+/// <summary>Models a client already holds, by content hash.</summary>
+public interface IModelCache
+{
+    /// <summary>The model with this hash, or null. A damaged entry is dropped and <paramref name="discardedBecause"/> says why.</summary>
+    ModelSnapshot? TryLoad(string contentHash, out string? discardedBecause);
+
+    /// <summary>Checks <paramref name="modelFile"/> against <paramref name="contentHash"/> and keeps it; throws <see cref="ModelFileException"/> when it does not match.</summary>
+    ModelSnapshot Store(string contentHash, byte[] modelFile);
+}
