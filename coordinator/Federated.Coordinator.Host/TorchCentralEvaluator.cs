@@ -18,11 +18,7 @@ public sealed class TorchCentralEvaluator(IOptions<CentralEvaluationOptions> opt
         Task.Factory.StartNew(() =>
         {
             if (_options.Threads > 0) torch.set_num_threads(_options.Threads);
-            var device = TorchDevices.Resolve(_options.Device);
-            using var module = TorchModelFactory.Create(architecture);
-            TorchParameters.CopyToModule(module, parameters);
-            module.to(device);
-            var result = TorchEvaluator.Evaluate(module, _testSet.Value, device, inputShape: architecture.InputShape.ToArray());
+            var result = TorchEvaluator.Evaluate(architecture, parameters, _testSet.Value, TorchDevices.Resolve(_options.Device));
             return new CentralEvaluation(result.Loss, result.Accuracy, result.Count);
         }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 

@@ -1,4 +1,6 @@
 using Federated.Shared.Data;
+using Federated.Shared.Models;
+using Federated.Shared.Parameters;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,6 +9,16 @@ namespace Federated.Torch;
 /// <summary>Evaluates a classifier: mean cross-entropy and accuracy over a whole dataset.</summary>
 public static class TorchEvaluator
 {
+    /// <summary>Builds <paramref name="architecture"/> with <paramref name="parameters"/> on <paramref name="device"/> and evaluates it.</summary>
+    public static TorchEvaluation Evaluate(ModelArchitecture architecture, ParameterBuffer parameters, LabeledDataset data, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        using var module = TorchModelFactory.Create(architecture);
+        TorchParameters.CopyToModule(module, parameters);
+        module.to(device);
+        return Evaluate(module, data, device, inputShape: architecture.InputShape.ToArray());
+    }
+
     /// <summary>
     /// Runs <paramref name="module"/> (already on <paramref name="device"/>) over
     /// <paramref name="data"/> in eval mode without gradients; the module's training flag is

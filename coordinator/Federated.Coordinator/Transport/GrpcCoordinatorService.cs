@@ -1,11 +1,7 @@
-using Federated.Coordinator.Persistence;
 using Federated.Coordinator.Rounds;
 using Federated.Protocol;
-using Federated.Shared.Training;
 using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using ProtoTaskKind = Federated.Protocol.TaskKind;
 
 namespace Federated.Coordinator.Transport;
 
@@ -32,13 +28,7 @@ public sealed class GrpcCoordinatorService(ClientGateway gateway) : Protocol.Coo
     {
         var wait = TimeSpan.FromMilliseconds(Math.Max(0, request.WaitMs));
         var outcome = await gateway.PullAsync(request.ClientId, wait, context.CancellationToken).ConfigureAwait(false);
-        return outcome switch
-        {
-            PullOutcome.Assigned assigned => new PullTaskReply { Task = ToProto(assigned.Task) },
-            PullOutcome.Idle idle => new PullTaskReply { Idle = new Idle { RetryAfterMs = 0, Reason = idle.Reason } },
-            PullOutcome.Finished finished => new PullTaskReply { Finished = new Finished { Reason = finished.Reason, FinalModelHash = finished.FinalModelHash ?? "" } },
-            _ => throw UnknownClient(request.ClientId),
-        };
+        return WireMapping.ToProto(outcome) ?? throw UnknownClient(request.ClientId);
     }
 
     public override async Task DownloadModel(DownloadModelRequest request, IServerStreamWriter<ModelChunk> responseStream, ServerCallContext context)
@@ -102,32 +92,4 @@ public sealed class GrpcCoordinatorService(ClientGateway gateway) : Protocol.Coo
 
     private static RpcException UnknownClient(string clientId) =>
         new(new Status(StatusCode.NotFound, $"Unknown client id '{clientId}': the coordinator may have restarted; join again."));
-
-    internal static TaskSpec ToProto(TaskAssignment task)
-    {
-        var spec = new TaskSpec
-        {
-            TaskId = task.TaskId,
-            Round = task.Round,
-            Kind = task.Kind == Persistence.TaskKind.Fit ? ProtoTaskKind.Fit : ProtoTaskKind.Evaluate,
-            ModelHash = task.ModelHash,
-            ModelSizeBytes = task.ModelSizeBytes,
-            Architecture = task.Architecture,
-            Deadline = Timestamp.FromDateTimeOffset(task.Deadline),
-        };
-        if (task.Training is { } training)
-        {
-            spec.Train = new TrainConfig
-            {
-                Epochs = training.Epochs,
-                BatchSize = training.BatchSize,
-                LearningRate = training.LearningRate,
-                Optimizer = training.Optimizer == OptimizerKind.Adam ? Protocol.Optimizer.Adam : Protocol.Optimizer.Sgd,
-                Momentum = training.Momentum,
-                WeightDecay = training.WeightDecay,
-                Seed = training.Seed,
-            };
-        }
-        return spec;
-    }
 }

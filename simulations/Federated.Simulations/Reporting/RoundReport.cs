@@ -30,8 +30,11 @@ public sealed record RoundReport
     /// <summary>Wall time during which at least one worker was training.</summary>
     public required double TrainingSeconds { get; init; }
 
-    /// <summary>Wall time outside local training (coordination, aggregation, evaluation, I/O).</summary>
-    public double OverheadSeconds => Math.Max(0, WallSeconds - TrainingSeconds);
+    /// <summary>Wall time of the central evaluation of the new global model (measurement, not framework).</summary>
+    public double EvaluationSeconds { get; init; }
+
+    /// <summary>Wall time outside local training and evaluation: coordination, transfer, validation, aggregation, persistence.</summary>
+    public double OverheadSeconds => Math.Max(0, WallSeconds - TrainingSeconds - EvaluationSeconds);
 
     public bool Completed { get; init; } = true;
 }

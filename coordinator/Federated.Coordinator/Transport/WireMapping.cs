@@ -1,0 +1,48 @@
+using Federated.Coordinator.Rounds;
+using Federated.Protocol;
+using Federated.Shared.Training;
+using Google.Protobuf.WellKnownTypes;
+using ProtoTaskKind = Federated.Protocol.TaskKind;
+
+namespace Federated.Coordinator.Transport;
+
+/// <summary>Translations between the coordinator's task model and the wire messages, shared by every transport.</summary>
+public static class WireMapping
+{
+    /// <summary>The reply to a task poll.</summary>
+    public static PullTaskReply? ToProto(PullOutcome outcome) => outcome switch
+    {
+        PullOutcome.Assigned assigned => new PullTaskReply { Task = ToProto(assigned.Task) },
+        PullOutcome.Idle idle => new PullTaskReply { Idle = new Idle { RetryAfterMs = 0, Reason = idle.Reason } },
+        PullOutcome.Finished finished => new PullTaskReply { Finished = new Finished { Reason = finished.Reason, FinalModelHash = finished.FinalModelHash ?? "" } },
+        _ => null,
+    };
+    /// <summary>A task as the wire carries it.</summary>
+    public static TaskSpec ToProto(TaskAssignment task)
+    {
+        var spec = new TaskSpec
+        {
+            TaskId = task.TaskId,
+            Round = task.Round,
+            Kind = task.Kind == Persistence.TaskKind.Fit ? ProtoTaskKind.Fit : ProtoTaskKind.Evaluate,
+            ModelHash = task.ModelHash,
+            ModelSizeBytes = task.ModelSizeBytes,
+            Architecture = task.Architecture,
+            Deadline = Timestamp.FromDateTimeOffset(task.Deadline),
+        };
+        if (task.Training is { } training)
+        {
+            spec.Train = new TrainConfig
+            {
+                Epochs = training.Epochs,
+                BatchSize = training.BatchSize,
+                LearningRate = training.LearningRate,
+                Optimizer = training.Optimizer == OptimizerKind.Adam ? Protocol.Optimizer.Adam : Protocol.Optimizer.Sgd,
+                Momentum = training.Momentum,
+                WeightDecay = training.WeightDecay,
+                Seed = training.Seed,
+            };
+        }
+        return spec;
+    }
+}

@@ -1,0 +1,94 @@
+using Federated.Client.Connection;
+using Federated.Protocol;
+using Grpc.Core;
+
+namespace Federated.Simulations.Engine;
+
+/// <summary>
+/// Wraps a virtual client's real connection (in-process or gRPC) with what a simulation adds
+/// around the unchanged client: being offline for a round, dropping out or straggling past the
+/// deadline (by going silent, which the coordinator handles as it would for a real client),
+/// byte counts, and handing results in the round's issue order.
+/// </summary>
+internal sealed class VirtualClientConnection(ICoordinatorConnection inner, VirtualClient client, SimulationContext context) : ICoordinatorConnection
+{
+    public string Address => inner.Address;
+
+    public async Task<JoinReply> JoinAsync(JoinRequest request, CancellationToken cancellationToken)
+    {
+        var reply = await inner.JoinAsync(request, cancellationToken).ConfigureAwait(false);
+        client.ClientId = reply.ClientId;
+        client.Joined.TrySetResult();
+        return reply;
+    }
+
+    public async Task<PullTaskReply> PullTaskAsync(PullTaskRequest request, CancellationToken cancellationToken)
+    {
+        await client.WaitOnlineAsync(cancellationToken).ConfigureAwait(false);
+        PullTaskReply reply;
+        client.PollStarted();
+        try
+        {
+            using var poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, client.OfflineToken);
+            reply = await inner.PullTaskAsync(request, poll.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when ((e is OperationCanceledException || e is RpcException { StatusCode: StatusCode.Cancelled }) && !cancellationToken.IsCancellationRequested)
+        {
+            return Idle("offline this round (simulated)");
+        }
+        finally
+        {
+            client.PollEnded();
+        }
+
+        if (reply.OutcomeCase != PullTaskReply.OutcomeOneofCase.Task || reply.Task.Kind != TaskKind.Fit) return reply;
+        var stage = context.Runtime.CurrentStage;
+        int order = stage?.OrderOf(reply.Task.TaskId) ?? -1;
+        if (order < 0) return reply; // not the open stage's task: let the coordinator judge it
+        var sequencer = context.SequencerFor(stage!);
+
+        var train = reply.Task.Train;
+        long steps = (long)Math.Max(1, train.Epochs) * ((client.Indices.Length + Math.Max(1, train.BatchSize) - 1) / Math.Max(1, train.BatchSize));
+        if (context.Faults.DropsOut(reply.Task.Round, client.Number) || context.Faults.MissesDeadline(client.Number, steps))
+        {
+            // Silent, like a phone that lost power or a site too slow for the deadline.
+            sequencer.Complete(order, submitted: false);
+            return Idle("dropped out of this round (simulated)");
+        }
+        client.Current = (reply.Task.TaskId, order, sequencer);
+        return reply;
+    }
+
+    public async Task<long> DownloadModelAsync(string clientId, string modelHash, long offset, Stream destination, CancellationToken cancellationToken)
+    {
+        long before = destination.CanSeek ? destination.Length : 0;
+        long total = await inner.DownloadModelAsync(clientId, modelHash, offset, destination, cancellationToken).ConfigureAwait(false);
+        context.AddBytesSent(destination.CanSeek ? destination.Length - before : total - offset);
+        return total;
+    }
+
+    public async Task<UploadReply> UploadResultAsync(ResultHeader header, ReadOnlyMemory<byte> payload, int chunkBytes, CancellationToken cancellationToken)
+    {
+        if (client.Current is not { } current || current.TaskId != header.TaskId)
+            return await inner.UploadResultAsync(header, payload, chunkBytes, cancellationToken).ConfigureAwait(false);
+        await current.Sequencer.WaitTurnAsync(current.Order, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var reply = await inner.UploadResultAsync(header, payload, chunkBytes, cancellationToken).ConfigureAwait(false);
+            context.AddBytesReceived(payload.Length);
+            return reply;
+        }
+        finally
+        {
+            current.Sequencer.Complete(current.Order, submitted: true);
+            client.Current = null;
+        }
+    }
+
+    public Task<HeartbeatReply> HeartbeatAsync(HeartbeatRequest request, CancellationToken cancellationToken) =>
+        inner.HeartbeatAsync(request, cancellationToken);
+
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
+
+    private static PullTaskReply Idle(string reason) => new() { Idle = new Idle { RetryAfterMs = 0, Reason = reason } };
+}
