@@ -84,7 +84,7 @@ public sealed class ProgressReporter : IDisposable
         ArgumentNullException.ThrowIfNull(result);
         StopLive();
         string final = result.Rounds.Count > 0
-            ? string.Create(CultureInfo.InvariantCulture, $", final accuracy {result.Rounds[^1].Accuracy:P2}")
+            ? $", final accuracy {SummaryText.Percent(result.Rounds[^1].Accuracy)}"
             : "";
         WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Finished {result.Rounds.Count} round(s) in {SummaryText.Duration(result.TotalWallSeconds)}{final}."));
@@ -152,6 +152,6 @@ public sealed class ProgressReporter : IDisposable
         int left = Math.Max(0, _totalRounds - _roundsDone);
         double eta = _roundsDone > 0 ? _wallSeconds / _roundsDone * left : double.NaN;
         return text + string.Create(CultureInfo.InvariantCulture,
-            $"  accuracy {round.Accuracy:P2}  ETA {(left == 0 ? "done" : SummaryText.Duration(eta))}");
+            $"  accuracy {SummaryText.Percent(round.Accuracy)}  ETA {(left == 0 ? "done" : SummaryText.Duration(eta))}");
     }
 }

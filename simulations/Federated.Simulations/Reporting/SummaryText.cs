@@ -30,7 +30,7 @@ internal static class SummaryText
         return text.ToString();
     }
 
-    private static string Percent(double share, int decimals = 2) =>
+    internal static string Percent(double share, int decimals = 2) =>
         (share * 100).ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + "%";
 
     internal static string Duration(double seconds) =>

@@ -32,7 +32,7 @@ public sealed class ProgressReporterTests
         using var output = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Ansi = AnsiSupport.No,
+            Ansi = AnsiSupport.Yes,
             ColorSystem = ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.Yes,
             Out = new AnsiConsoleOutput(output),

@@ -27,7 +27,7 @@ public sealed class RunSummaryTests
         Assert.Equal(0.9, summary.BestAccuracy);
         Assert.Equal(2, summary.BestRound);
         Assert.Equal(0.7, summary.FinalAccuracy);
-        Assert.Equal([1L, 2L, 2L], summary.RoundsToAccuracy.Select(m => m.Round));
+        Assert.Equal([2L, 2L, 2L], summary.RoundsToAccuracy.Select(m => m.Round));
     }
 
     [Fact]
