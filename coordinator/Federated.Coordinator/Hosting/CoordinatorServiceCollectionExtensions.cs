@@ -33,6 +33,7 @@ public static class CoordinatorServiceCollectionExtensions
         services.AddSingleton<ClientRegistry>();
         services.AddSingleton<FederationRuntime>();
         services.AddSingleton<ClientGateway>();
+        services.AddHostedService<StoreInitializer>();
         services.AddHostedService<RoundOrchestrator>();
         services.AddGrpc(grpc =>
         {

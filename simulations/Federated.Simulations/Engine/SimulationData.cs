@@ -12,11 +12,9 @@ internal sealed record SimulationData(LabeledDataset Train, LabeledDataset Test,
         SimulationData data;
         if (scenario.Dataset.Equals("fashion-mnist", StringComparison.OrdinalIgnoreCase))
         {
-            var source = FashionMnistLocator.Locate();
-            data = new SimulationData(
-                FashionMnist.Load(FashionMnistSplit.Train, source.Directory),
-                FashionMnist.Load(FashionMnistSplit.Test, source.Directory),
-                source.Description);
+            // The Debian files when installed, else the subset shipped in the repository; the description says which.
+            var source = FashionMnistLocator.Resolve();
+            data = new SimulationData(source.Load(FashionMnistSplit.Train), source.Load(FashionMnistSplit.Test), source.Description);
         }
         else if (scenario.Dataset.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
         {

@@ -34,7 +34,7 @@ public sealed class SimulationEngine : ISimulationEngine
         var architecture = data.ResolveModel(scenario.Model);
         var partitioner = PartitionerFactory.Create(scenario.Partition);
         int[][] partition = partitioner.Partition(data.Train, scenario.Clients, scenario.Seed);
-        var histogram = new LabelHistogram(data.Train, partition);
+        var histogram = LabelHistogram.Compute(data.Train, partition);
         histogram.WriteCsv(Path.Combine(output, "label-histogram.csv"));
         observer.Started(data.Description, partitioner.Name, histogram.ToSummaryText(), scenario.Rounds, output);
 
@@ -68,6 +68,11 @@ public sealed class SimulationEngine : ISimulationEngine
         var cache = new MemoryModelCache();
         var runs = new Task<ClientRunSummary>[clients.Length];
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        // Once the federation is over, clients held offline must come back to hear so.
+        using var finished = shared.Runtime.FinishedToken.Register(() =>
+        {
+            foreach (var client in clients) client.SetOnline(true);
+        });
         try
         {
             // Join one by one: join order fixes the order clients are sampled in, hence reproducibility.

@@ -10,12 +10,13 @@ public class EngineBuildingBlocksTests
     {
         var sequencer = new SubmissionSequencer(4);
         var order = new List<int>();
-        var turns = new[] { 3, 1, 0 }.Select(async i =>
+        async Task Submit(int i)
         {
             await sequencer.WaitTurnAsync(i, CancellationToken.None);
             lock (order) order.Add(i);
             sequencer.Complete(i, submitted: true);
-        }).ToArray();
+        }
+        Task[] turns = [Submit(3), Submit(1), Submit(0)];
         Assert.False(sequencer.AllDone.IsCompleted);
         sequencer.Complete(2, submitted: false);
         await Task.WhenAll(turns).WaitAsync(TimeSpan.FromSeconds(30));

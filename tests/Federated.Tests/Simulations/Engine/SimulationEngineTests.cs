@@ -108,8 +108,9 @@ public sealed class SimulationEngineTests : IDisposable
             Faults = new FaultSpec { StragglerFraction = 0.5, StragglerSlowdown = 100, SecondsPerStep = 0.1 },
         };
         var (result, _) = await RunAsync(scenario);
-        Assert.True(result.Rounds.Sum(r => r.Failures) > 0);
-        Assert.All(result.Rounds, r => Assert.True(r.Participants > 0));
+        Assert.True(result.Rounds.Sum(r => r.Failures) > 0, "no straggler missed the deadline");
+        Assert.True(result.Rounds.Sum(r => r.Participants) > 0, "no client met the deadline");
+        Assert.All(result.Rounds, r => Assert.Equal(r.Selected, r.Participants + r.Failures));
     }
 
     public void Dispose()
