@@ -4,6 +4,7 @@ using Federated.Shared.Data;
 using Federated.Shared.Models;
 using Federated.Shared.Parameters;
 using Federated.Torch;
+using TorchSharp;
 
 namespace Federated.Simulations.Engine;
 
@@ -19,7 +20,18 @@ internal sealed class SimulationCentralEvaluator(LabeledDataset test, string dev
         Task.Factory.StartNew(() =>
         {
             long start = Stopwatch.GetTimestamp();
-            var result = TorchEvaluator.Evaluate(architecture, parameters, test, TorchDevices.Resolve(device));
+            // No client trains while the round's model is evaluated: give evaluation every core.
+            int trainingThreads = torch.get_num_threads();
+            torch.set_num_threads(Environment.ProcessorCount);
+            TorchEvaluation result;
+            try
+            {
+                result = TorchEvaluator.Evaluate(architecture, parameters, test, TorchDevices.Resolve(device));
+            }
+            finally
+            {
+                torch.set_num_threads(trainingThreads);
+            }
             Interlocked.Exchange(ref _lastTicks, Stopwatch.GetTimestamp() - start);
             return new CentralEvaluation(result.Loss, result.Accuracy, result.Count);
         }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);

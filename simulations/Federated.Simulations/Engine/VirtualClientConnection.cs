@@ -56,16 +56,14 @@ internal sealed class VirtualClientConnection(ICoordinatorConnection inner, Virt
             return Idle("dropped out of this round (simulated)");
         }
         client.Current = (reply.Task.TaskId, order, sequencer);
+        // Count the model as sent to every participant, as a real deployment would: the
+        // simulation's shared in-memory cache downloads it only once per process.
+        context.AddBytesSent(reply.Task.ModelSizeBytes);
         return reply;
     }
 
-    public async Task<long> DownloadModelAsync(string clientId, string modelHash, long offset, Stream destination, CancellationToken cancellationToken)
-    {
-        long before = destination.CanSeek ? destination.Length : 0;
-        long total = await inner.DownloadModelAsync(clientId, modelHash, offset, destination, cancellationToken).ConfigureAwait(false);
-        context.AddBytesSent(destination.CanSeek ? destination.Length - before : total - offset);
-        return total;
-    }
+    public Task<long> DownloadModelAsync(string clientId, string modelHash, long offset, Stream destination, CancellationToken cancellationToken) =>
+        inner.DownloadModelAsync(clientId, modelHash, offset, destination, cancellationToken);
 
     public async Task<UploadReply> UploadResultAsync(ResultHeader header, ReadOnlyMemory<byte> payload, int chunkBytes, CancellationToken cancellationToken)
     {

@@ -6,7 +6,7 @@ namespace Federated.Simulations.Reporting;
 internal static class RoundsCsv
 {
     public const string Header =
-        "round,accuracy,loss,selected,participants,failures,bytes_sent,bytes_received,wall_seconds,training_seconds,overhead_seconds,completed";
+        "round,accuracy,loss,selected,participants,failures,bytes_sent,bytes_received,wall_seconds,training_seconds,evaluation_seconds,overhead_seconds,completed";
 
     private static readonly int ColumnCount = Header.Split(',').Length;
 
@@ -21,6 +21,7 @@ internal static class RoundsCsv
         r.BytesReceived.ToString(CultureInfo.InvariantCulture),
         Number(r.WallSeconds),
         Number(r.TrainingSeconds),
+        Number(r.EvaluationSeconds),
         Number(r.OverheadSeconds),
         r.Completed ? "true" : "false");
 
@@ -44,7 +45,8 @@ internal static class RoundsCsv
             BytesReceived = long.Parse(c[7], invariant),
             WallSeconds = double.Parse(c[8], invariant),
             TrainingSeconds = double.Parse(c[9], invariant),
-            Completed = bool.Parse(c[11]),
+            EvaluationSeconds = double.Parse(c[10], invariant),
+            Completed = bool.Parse(c[12]),
         };
     }
 

@@ -30,7 +30,7 @@ public sealed record RunSummary
 
     public required double TotalWallSeconds { get; init; }
 
-    /// <summary>Σ overhead seconds / Σ wall seconds over the rounds: the share of time not spent training.</summary>
+    /// <summary>Σ overhead seconds / Σ wall seconds over the rounds: the share of time spent neither training nor evaluating.</summary>
     public required double MeanOverheadShare { get; init; }
 
     public required long TotalBytesSent { get; init; }
