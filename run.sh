@@ -1,60 +1,11 @@
 #!/usr/bin/env bash
-# The main job: a real federation on this machine. A coordinator and three clients run as
-# separate processes and talk gRPC over loopback; each client trains the classic CNN with
-# TorchSharp on its own 20,000-image shard of Fashion-MNIST; the coordinator aggregates with
-# FedAvg, evaluates every global model on the 10,000-image test set, and persists every round
-# in SQLite. Settings: coordinator/Federated.Coordinator.Host/appsettings.json; extra arguments
-# go to the coordinator (e.g. ./run.sh --Federation:Rounds 5).
+# The main job: a simulated federation on real data, through the production coordinator and
+# client code. Default scenario (simulations/scenarios/default.json): Fashion-MNIST over 100
+# clients with Dirichlet(0.5) label skew, 10 clients per round, the classic CNN, FedAvg.
+# Uses the Debian dataset-fashion-mnist files when installed, otherwise the Fashion-MNIST subset
+# shipped in simulations/data (it says which). Ends with the test accuracy, the plot and a summary.
+# Extra arguments go to federated-sim, e.g. ./run.sh --rounds 10 --set partition.alpha=0.1
 set -euo pipefail
 cd "$(dirname "$0")"
-scripts/ensure-prerequisites.sh
-
-clients=3
-port=${FEDERATED_PORT:-5050}
-run_dir="$PWD/runs/$(date +%Y%m%d-%H%M%S)"
-mkdir -p "$run_dir"
-
-dotnet build Federated.sln -c Release --nologo -v quiet -clp:ErrorsOnly
-coordinator_dir=coordinator/Federated.Coordinator.Host/bin/Release/net10.0
-client_dll=client/Federated.Client.Cli/bin/Release/net10.0/federated-client.dll
-
-pids=()
-coordinator=""
-trap 'kill $coordinator "${pids[@]}" 2>/dev/null || true' EXIT
-
-echo "Coordinator on http://127.0.0.1:$port; logs and database in $run_dir"
-dotnet "$coordinator_dir/federated-coordinator.dll" \
-  --urls "http://127.0.0.1:$port" \
-  --Federation:DatabasePath "$run_dir/coordinator.db" \
-  --Federation:MinClients $clients --Federation:ClientsPerRound $clients \
-  --Federation:FederatedEvaluation false --Federation:ExitWhenDone true \
-  "$@" > >(tee "$run_dir/coordinator.log") 2>&1 &
-coordinator=$!
-
-for k in $(seq 1 $clients); do
-  # One training thread per client: three clients share this machine's cores.
-  dotnet "$client_dll" --coordinator "http://127.0.0.1:$port" --name "client-$k" \
-    --shard "$k/$clients" --held-out 0 --threads 1 --device cpu --max-attempts 8 \
-    --cache "$run_dir/cache-$k" >"$run_dir/client-$k.log" 2>&1 &
-  pids+=($!)
-done
-
-# Wait for everything; a client that fails stops the run (the coordinator would wait for it forever).
-waiting=("$coordinator" "${pids[@]}")
-while ((${#waiting[@]} > 0)); do
-  exited="" status=0
-  wait -n -p exited "${waiting[@]}" || status=$?
-  still=()
-  for pid in "${waiting[@]}"; do [[ $pid == "$exited" ]] || still+=("$pid"); done
-  waiting=("${still[@]}")
-  if ((status != 0)); then
-    if [[ $exited == "$coordinator" ]]; then
-      echo "The coordinator failed (exit $status); see $run_dir/coordinator.log" >&2
-    else
-      echo "A client failed (exit $status); see $run_dir/client-*.log" >&2
-    fi
-    exit $status
-  fi
-done
-trap - EXIT
-echo "Client logs: $run_dir/client-*.log"
+dotnet build simulations/Federated.Simulations.Cli -c Release --nologo -v quiet -clp:ErrorsOnly
+exec dotnet simulations/Federated.Simulations.Cli/bin/Release/net10.0/federated-sim.dll --output runs "$@"
