@@ -3,7 +3,6 @@ using Federated.Client.Connection;
 using Federated.Client.Torch;
 using Federated.Shared.Data;
 using Microsoft.Extensions.Logging;
-using TorchSharp;
 
 namespace Federated.Client.Cli;
 
@@ -20,12 +19,11 @@ internal static partial class ClientRunner
         var log = loggers.CreateLogger("federated-client");
         try
         {
-            if (settings.Threads > 0) torch.set_num_threads(settings.Threads);
             var (train, heldOut) = LoadData(settings);
             int heldOutCount = heldOut?.Count ?? 0;
             LogData(log, train.Count, heldOutCount, settings.ShardIndex + 1, settings.ShardCount, settings.Device);
 
-            var trainer = new TorchTrainer(train, heldOut, settings.Device, loggers.CreateLogger<TorchTrainer>());
+            var trainer = new TorchTrainer(train, heldOut, settings.Device, loggers.CreateLogger<TorchTrainer>(), settings.Threads);
             var options = new FederatedClientOptions
             {
                 Name = settings.Name,

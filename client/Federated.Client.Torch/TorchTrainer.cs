@@ -26,10 +26,18 @@ public sealed partial class TorchTrainer : ILocalTrainer
     private readonly LabeledDataset? _evaluation;
     private readonly Device _device;
     private readonly ILogger _logger;
+    private readonly int _threads;
 
     /// <param name="device"><c>auto</c>, <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c> (see <see cref="TorchDevices.Resolve"/>).</param>
-    public TorchTrainer(LabeledDataset train, LabeledDataset? evaluation = null, string device = "auto", ILogger? logger = null)
+    /// <param name="threads">
+    /// CPU threads for each fit or evaluation (0 = libtorch's default, one per core). libtorch keeps
+    /// this setting per thread, so it is applied on the thread that does the work; a fixed count
+    /// also keeps floating-point results reproducible from run to run.
+    /// </param>
+    public TorchTrainer(LabeledDataset train, LabeledDataset? evaluation = null, string device = "auto", ILogger? logger = null, int threads = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
+        _threads = threads;
         ArgumentNullException.ThrowIfNull(train);
         if (train.Count == 0) throw new ArgumentException("The training set is empty.", nameof(train));
         _train = train;
@@ -77,8 +85,12 @@ public sealed partial class TorchTrainer : ILocalTrainer
     }
 
     /// <summary>A long-running task keeps the thread pool free for the client's network I/O.</summary>
-    private static Task<T> RunOffThread<T>(Func<T> work, CancellationToken cancellationToken) =>
-        Task.Factory.StartNew(work, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    private Task<T> RunOffThread<T>(Func<T> work, CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(() =>
+        {
+            if (_threads > 0) torch.set_num_threads(_threads);
+            return work();
+        }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     private static void CheckCompatible(ModelArchitecture architecture, ParameterLayout layout, LabeledDataset data, string role)
     {

@@ -20,9 +20,10 @@ public sealed class FedAvgStrategy(IOptions<FederationOptions> options) : IStrat
         ArgumentNullException.ThrowIfNull(available);
         int wanted = Math.Max(_options.ClientsPerRound, (int)Math.Ceiling(_options.FractionPerRound * available.Count));
         int count = Math.Min(wanted, available.Count);
-        // A partial Fisher–Yates shuffle seeded by (seed, round): reproducible selections.
+        // A partial Fisher–Yates shuffle seeded by (seed, round): reproducible selections, across
+        // processes too (so not HashCode.Combine, which .NET randomises per process).
         var pool = available.ToArray();
-        var random = new Random(HashCode.Combine(_options.Seed, round));
+        var random = new Random(unchecked(_options.Seed * 1_000_003 + (int)round * 7_919));
         for (int i = 0; i < count; i++)
         {
             int j = random.Next(i, pool.Length);

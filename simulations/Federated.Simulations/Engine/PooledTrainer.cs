@@ -16,7 +16,7 @@ internal sealed class PooledTrainer(VirtualClient client, SimulationContext cont
     {
         long order = client.Current?.Order ?? long.MaxValue;
         using var slot = await context.Pool.AcquireAsync(order, cancellationToken).ConfigureAwait(false);
-        var trainer = new TorchTrainer(context.Train.Select(client.Indices), null, context.Device);
+        var trainer = new TorchTrainer(context.Train.Select(client.Indices), null, context.Device, threads: context.ThreadsPerWorker);
         return await trainer.FitAsync(architecture, global, config, cancellationToken).ConfigureAwait(false);
     }
 

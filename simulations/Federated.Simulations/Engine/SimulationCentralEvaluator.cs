@@ -20,18 +20,10 @@ internal sealed class SimulationCentralEvaluator(LabeledDataset test, string dev
         Task.Factory.StartNew(() =>
         {
             long start = Stopwatch.GetTimestamp();
-            // No client trains while the round's model is evaluated: give evaluation every core.
-            int trainingThreads = torch.get_num_threads();
+            // No client trains while the round's model is evaluated: give evaluation every core
+            // (libtorch keeps the thread count per thread, so this touches no trainer).
             torch.set_num_threads(Environment.ProcessorCount);
-            TorchEvaluation result;
-            try
-            {
-                result = TorchEvaluator.Evaluate(architecture, parameters, test, TorchDevices.Resolve(device));
-            }
-            finally
-            {
-                torch.set_num_threads(trainingThreads);
-            }
+            var result = TorchEvaluator.Evaluate(architecture, parameters, test, TorchDevices.Resolve(device));
             Interlocked.Exchange(ref _lastTicks, Stopwatch.GetTimestamp() - start);
             return new CentralEvaluation(result.Loss, result.Accuracy, result.Count);
         }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);

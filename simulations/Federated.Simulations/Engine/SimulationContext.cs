@@ -13,7 +13,8 @@ internal sealed class SimulationContext(
     WorkerPool pool,
     FaultPlan faults,
     LabeledDataset train,
-    string device)
+    string device,
+    int threadsPerWorker)
 {
     private readonly Lock _gate = new();
     private RoundStage? _stage;
@@ -34,6 +35,9 @@ internal sealed class SimulationContext(
     public LabeledDataset Train { get; } = train;
 
     public string Device { get; } = device;
+
+    /// <summary>CPU threads each worker trains with; fixed so that fits are reproducible.</summary>
+    public int ThreadsPerWorker { get; } = threadsPerWorker;
 
     /// <summary>Tasks in the latest training stage (the clients selected for the round).</summary>
     public int LastStageTasks { get; private set; }

@@ -11,7 +11,6 @@ using Federated.Simulations.Reporting;
 using Federated.Simulations.Scenarios;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using TorchSharp;
 
 namespace Federated.Simulations.Engine;
 
@@ -39,8 +38,7 @@ public sealed class SimulationEngine : ISimulationEngine
         observer.Started(data.Description, partitioner.Name, histogram.ToSummaryText(), scenario.Rounds, output);
 
         int workers = scenario.Workers > 0 ? scenario.Workers : Environment.ProcessorCount;
-        // A fixed thread count per worker keeps every fit's floating-point work reproducible.
-        torch.set_num_threads(Math.Max(1, Environment.ProcessorCount / workers));
+        int threadsPerWorker = Math.Max(1, Environment.ProcessorCount / workers);
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var evaluator = new SimulationCentralEvaluator(data.Test, "auto");
         var faults = new FaultPlan(scenario.Faults, scenario.Seed, scenario.RoundTimeoutSeconds);
@@ -54,7 +52,7 @@ public sealed class SimulationEngine : ISimulationEngine
             services =>
             {
                 context = new SimulationContext(services.GetRequiredService<FederationRuntime>(), services.GetRequiredService<ClientGateway>(),
-                    clock, new WorkerPool(workers), faults, data.Train, "auto");
+                    clock, new WorkerPool(workers), faults, data.Train, "auto", threadsPerWorker);
                 return new JoinGate(allJoined.Task, new SimulationRoundObserver(context, clients, evaluator, SimulationHost.ClientTimeout, report =>
                 {
                     reports.Add(report);
