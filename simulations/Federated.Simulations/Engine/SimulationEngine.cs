@@ -95,7 +95,11 @@ public sealed class SimulationEngine : ISimulationEngine
 
         if (reports.Count < scenario.Rounds)
             throw new InvalidOperationException($"The simulation stopped after {reports.Count} of {scenario.Rounds} rounds: {shared.Runtime.FinishReason}");
-        return new SimulationResult(scenario.Name, data.Description, partitioner.Name, reports, wall.Elapsed.TotalSeconds, output);
+        using var process = Process.GetCurrentProcess();
+        return new SimulationResult(scenario.Name, data.Description, partitioner.Name, reports, wall.Elapsed.TotalSeconds, output)
+        {
+            PeakMemoryBytes = process.PeakWorkingSet64,
+        };
     }
 
     private static async Task<ClientRunSummary> RunClientAsync(FederatedClient client, ICoordinatorConnection connection, CancellationToken cancellationToken)

@@ -46,4 +46,8 @@ public sealed record SimulationResult(
     string PartitionDescription,
     IReadOnlyList<RoundReport> Rounds,
     double TotalWallSeconds,
-    string OutputDirectory);
+    string OutputDirectory)
+{
+    /// <summary>Peak resident memory of the process during the run (Linux VmHWM), in bytes.</summary>
+    public long PeakMemoryBytes { get; init; }
+}

@@ -39,6 +39,9 @@ public sealed record RunSummary
 
     public long TotalBytes => TotalBytesSent + TotalBytesReceived;
 
+    /// <summary>Peak resident memory of the simulation process (0 when not measured).</summary>
+    public long PeakMemoryBytes { get; init; }
+
     public required string OutputDirectory { get; init; }
 
     public static RunSummary From(SimulationResult result)
@@ -64,6 +67,7 @@ public sealed record RunSummary
             MeanOverheadShare = wall > 0 ? overhead / wall : 0,
             TotalBytesSent = rounds.Sum(r => r.BytesSent),
             TotalBytesReceived = rounds.Sum(r => r.BytesReceived),
+            PeakMemoryBytes = result.PeakMemoryBytes,
             OutputDirectory = result.OutputDirectory,
         };
     }

@@ -26,6 +26,7 @@ internal static class SummaryText
         Line("Bytes sent", Bytes(s.TotalBytesSent));
         Line("Bytes received", Bytes(s.TotalBytesReceived));
         Line("Total bytes", Bytes(s.TotalBytes));
+        if (s.PeakMemoryBytes > 0) Line("Peak memory (RSS)", Bytes(s.PeakMemoryBytes));
         Line("Output", s.OutputDirectory);
         return text.ToString();
     }
