@@ -23,6 +23,7 @@ public sealed partial class TorchTrainer
         TorchParameters.CopyToModule(module, global);
         module.to(_device);
         using var optimizer = CreateOptimizer(module, config);
+        using var proximal = config.ProximalMu > 0 ? new ProximalTerm(module, config.ProximalMu) : null;
         module.train();
 
         var batcher = new TorchBatcher(_train, architecture.InputShape, _device);
@@ -44,6 +45,7 @@ public sealed partial class TorchTrainer
                 Tensor loss = nn.functional.cross_entropy(logits, y);
                 optimizer.zero_grad();
                 loss.backward();
+                proximal?.AddGradient();
                 optimizer.step();
                 if (last)
                 {

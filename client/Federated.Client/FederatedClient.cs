@@ -256,6 +256,7 @@ public sealed partial class FederatedClient
             Momentum = train.Momentum,
             WeightDecay = train.WeightDecay,
             Seed = train.Seed,
+            ProximalMu = train.ProximalMu,
         };
         config.Validate();
         return config;

@@ -72,6 +72,9 @@ public sealed class TrainingOptions
 
     public double WeightDecay { get; set; }
 
+    /// <summary>FedProx's μ: clients add μ/2 ‖w − w_global‖² to their loss (0 = plain FedAvg training).</summary>
+    public double ProximalMu { get; set; }
+
     public TrainingConfig ToConfig(long seed) => new()
     {
         Epochs = Epochs,
@@ -80,6 +83,7 @@ public sealed class TrainingOptions
         Optimizer = Optimizer,
         Momentum = Momentum,
         WeightDecay = WeightDecay,
+        ProximalMu = ProximalMu,
         Seed = seed,
     };
 }

@@ -43,6 +43,7 @@ public sealed class FederationOptionsValidator : IValidateOptions<FederationOpti
         Require(training.LearningRate > 0 && double.IsFinite(training.LearningRate), "Training:LearningRate", training.LearningRate, "must be a positive number");
         Require(training.Momentum is >= 0 and < 1, "Training:Momentum", training.Momentum, "must be in [0, 1)");
         Require(training.WeightDecay >= 0 && double.IsFinite(training.WeightDecay), "Training:WeightDecay", training.WeightDecay, "must be non-negative");
+        Require(training.ProximalMu >= 0 && double.IsFinite(training.ProximalMu), "Training:ProximalMu", training.ProximalMu, "must be non-negative");
         Require(Enum.IsDefined(training.Optimizer), "Training:Optimizer", training.Optimizer, "must be Sgd or Adam");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

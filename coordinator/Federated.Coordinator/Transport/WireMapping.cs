@@ -41,6 +41,7 @@ public static class WireMapping
                 Momentum = training.Momentum,
                 WeightDecay = training.WeightDecay,
                 Seed = training.Seed,
+                ProximalMu = training.ProximalMu,
             };
         }
         return spec;

@@ -22,6 +22,12 @@ public sealed record TrainingConfig
 
     public double WeightDecay { get; init; }
 
+    /// <summary>
+    /// FedProx's proximal coefficient μ (Li et al. 2020, "Federated Optimization in Heterogeneous
+    /// Networks"): local training minimises loss + μ/2 ‖w − w_global‖². 0 is plain local SGD.
+    /// </summary>
+    public double ProximalMu { get; init; }
+
     /// <summary>Seeds shuffling, dropout and any other randomness of the local run.</summary>
     public long Seed { get; init; }
 
@@ -33,5 +39,6 @@ public sealed record TrainingConfig
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "LearningRate must be a positive finite number.");
         if (Momentum is < 0 or >= 1 || double.IsNaN(Momentum)) throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "Momentum must be in [0, 1).");
         if (WeightDecay < 0 || !double.IsFinite(WeightDecay)) throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "WeightDecay must be a non-negative finite number.");
+        if (ProximalMu < 0 || !double.IsFinite(ProximalMu)) throw new ArgumentOutOfRangeException(nameof(ProximalMu), ProximalMu, "ProximalMu must be a non-negative finite number.");
     }
 }

@@ -108,6 +108,7 @@ internal sealed class SimulationHost : IAsyncDisposable
             ["Federation:Training:Optimizer"] = training.Optimizer.ToString(),
             ["Federation:Training:Momentum"] = Invariant(training.Momentum),
             ["Federation:Training:WeightDecay"] = Invariant(training.WeightDecay),
+            ["Federation:Training:ProximalMu"] = Invariant(training.ProximalMu),
         };
     }
 

@@ -54,6 +54,7 @@ public static class ScenarioValidator
         Check(Enum.IsDefined(training.Optimizer), "training.optimizer", "sgd or adam", training.Optimizer);
         Check(training.Momentum >= 0 && training.Momentum < 1, "training.momentum", "in [0, 1)", training.Momentum);
         Check(training.WeightDecay >= 0 && double.IsFinite(training.WeightDecay), "training.weightDecay", ">= 0", training.WeightDecay);
+        Check(training.ProximalMu >= 0 && double.IsFinite(training.ProximalMu), "training.proximalMu", ">= 0", training.ProximalMu);
 
         var faults = scenario.Faults;
         CheckProbability(faults.DropoutProbability, "faults.dropoutProbability");

@@ -93,6 +93,9 @@ public sealed record LocalTraining
     public double Momentum { get; init; } = 0.9;
 
     public double WeightDecay { get; init; }
+
+    /// <summary>FedProx's μ (0 = none).</summary>
+    public double ProximalMu { get; init; }
 }
 
 /// <summary>Heterogeneity and failures of virtual clients.</summary>

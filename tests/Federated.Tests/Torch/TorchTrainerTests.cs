@@ -113,6 +113,23 @@ public sealed class TorchTrainerTests
     }
 
     [Fact]
+    public async Task ProximalTerm_KeepsTheLocalModelCloseToTheGlobalOne()
+    {
+        // FedProx: a large μ pulls local training back toward the global model.
+        ModelArchitecture mlp = ModelZoo.Mlp();
+        ParameterBuffer global = ParameterInitializer.Initialize(mlp, seed: 6);
+        var trainer = new TorchTrainer(FashionMnistData.Train.Take(1024), null, "cpu");
+
+        FitOutcome plain = await trainer.FitAsync(mlp, global, Sgd, CancellationToken.None).WaitAsync(Timeout);
+        FitOutcome proximal = await trainer.FitAsync(mlp, global, Sgd with { ProximalMu = 5 }, CancellationToken.None).WaitAsync(Timeout);
+
+        float plainNorm = System.Numerics.Tensors.TensorPrimitives.Norm<float>(plain.Delta.Values);
+        float proximalNorm = System.Numerics.Tensors.TensorPrimitives.Norm<float>(proximal.Delta.Values);
+        Assert.True(proximalNorm < 0.5f * plainNorm, $"‖Δ‖ with μ=5 is {proximalNorm}, without {plainNorm}");
+        Assert.True(proximalNorm > 0, "the proximal run did not train at all");
+    }
+
+    [Fact]
     public async Task CancelledToken_StopsTheFit()
     {
         ModelArchitecture mlp = ModelZoo.Mlp();
