@@ -45,6 +45,12 @@ public sealed class FederationOptions
     /// <summary>Largest example count a client may claim for one update (bounds one client's FedAvg weight).</summary>
     public long MaxExampleCount { get; set; } = 100_000_000;
 
+    /// <summary>Largest L2 norm an update may have (0 = no bound).</summary>
+    public double MaxUpdateNorm { get; set; }
+
+    /// <summary>What to do with an update longer than <see cref="MaxUpdateNorm"/>.</summary>
+    public UpdateNormPolicy UpdateNormPolicy { get; set; } = UpdateNormPolicy.Reject;
+
     /// <summary>Stop the host once the last round is done and clients were told.</summary>
     public bool ExitWhenDone { get; set; }
 
@@ -55,6 +61,15 @@ public sealed class FederationOptions
     public int ChunkBytes { get; set; } = 1 << 20;
 
     public TrainingOptions Training { get; set; } = new();
+}
+
+/// <summary>What happens to an update whose L2 norm exceeds the bound.</summary>
+public enum UpdateNormPolicy
+{
+    /// <summary>Refuse it and record why.</summary>
+    Reject,
+    /// <summary>Scale it down to the bound and accept it.</summary>
+    Clip,
 }
 
 /// <summary>Local training settings sent to clients with every training task.</summary>

@@ -34,6 +34,8 @@ public sealed class FederationOptionsValidator : IValidateOptions<FederationOpti
         Require(options.RoundTimeout > TimeSpan.Zero, "RoundTimeout", options.RoundTimeout, "must be positive");
         Require(options.EvaluationTimeout > TimeSpan.Zero, "EvaluationTimeout", options.EvaluationTimeout, "must be positive");
         Require(options.ClientTimeout > TimeSpan.Zero, "ClientTimeout", options.ClientTimeout, "must be positive");
+        Require(options.MaxUpdateNorm >= 0 && double.IsFinite(options.MaxUpdateNorm), "MaxUpdateNorm", options.MaxUpdateNorm, "must be 0 (no bound) or positive");
+        Require(Enum.IsDefined(options.UpdateNormPolicy), "UpdateNormPolicy", options.UpdateNormPolicy, "must be Reject or Clip");
         Require(options.MaxExampleCount >= 1, "MaxExampleCount", options.MaxExampleCount, "must be at least 1");
         Require(!string.IsNullOrWhiteSpace(options.DatabasePath), "DatabasePath", options.DatabasePath, "must name a file");
         Require(options.ChunkBytes is >= 1024 and <= 4 * 1024 * 1024 - 1024, "ChunkBytes", options.ChunkBytes, "must be between 1 KiB and just under 4 MiB");

@@ -151,6 +151,8 @@ public sealed partial class RoundOrchestrator(
         {
             ["fit_results"] = aggregator.Count,
             ["fit_clients"] = selected.Count,
+            ["fit_refused"] = stage.Refused,
+            ["fit_clipped"] = stage.Clipped,
             ["fit_seconds"] = (finishedAt - startedAt).TotalSeconds,
         }, cancellationToken).ConfigureAwait(false);
         runtime.Publish(next.ContentHash, file, global.ContentHash);

@@ -105,12 +105,13 @@ public sealed class RoundStage
     }
 
     /// <summary>Folds a validated update into the aggregate; false when the window closed meanwhile.</summary>
-    public bool AcceptUpdate(string taskId, ReadOnlySpan<float> delta, long exampleCount)
+    public bool AcceptUpdate(string taskId, ReadOnlySpan<float> delta, long exampleCount, bool clipped = false)
     {
         lock (_gate)
         {
             if (_closed) return false;
             Aggregator!.Accumulate(delta, exampleCount);
+            if (clipped) Clipped++;
             Resolve(taskId, Answer.Accepted);
             return true;
         }
@@ -133,8 +134,18 @@ public sealed class RoundStage
     /// <summary>Records that the claimed task's result was refused or that the client failed it.</summary>
     public void Refuse(string taskId)
     {
-        lock (_gate) Resolve(taskId, Answer.Refused);
+        lock (_gate)
+        {
+            Refused++;
+            Resolve(taskId, Answer.Refused);
+        }
     }
+
+    /// <summary>Results refused (invalid) or reported as failed by their client.</summary>
+    public int Refused { get; private set; }
+
+    /// <summary>Accepted updates that were scaled down to the norm bound.</summary>
+    public int Clipped { get; private set; }
 
     /// <summary>Closes the window and returns the tasks that never got an answer.</summary>
     public IReadOnlyList<string> Close()

@@ -48,6 +48,7 @@ public sealed partial class ClientGateway(
     ILogger<ClientGateway> logger)
 {
     private readonly FederationOptions _options = options.Value;
+    private readonly UpdateBounds _bounds = new(options.Value.MaxExampleCount, options.Value.MaxUpdateNorm, options.Value.UpdateNormPolicy == UpdateNormPolicy.Clip);
 
     /// <summary>Longest a poll is held open, whatever the client asks for.</summary>
     public static readonly TimeSpan MaxPollWait = TimeSpan.FromSeconds(30);
@@ -141,10 +142,10 @@ public sealed partial class ClientGateway(
 
     private async Task<UploadOutcome> AcceptUpdateAsync(RoundStage stage, ResultSubmission result, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var verdict = UpdateValidator.Validate(result.Payload.Span, result.ExampleCount, stage.Layout, _options.MaxExampleCount);
+        var verdict = UpdateValidator.Validate(result.Payload.Span, result.ExampleCount, stage.Layout, _bounds);
         if (!verdict.Accepted)
             return await RefuseClaimedAsync(stage, result, verdict.RejectionReason!, cancellationToken).ConfigureAwait(false);
-        if (!stage.AcceptUpdate(result.TaskId, verdict.Delta!.Values, result.ExampleCount))
+        if (!stage.AcceptUpdate(result.TaskId, verdict.Delta!.Values, result.ExampleCount, verdict.Clipped))
             return await RefuseClaimedAsync(stage, result, $"the result for task {result.TaskId} arrived after round {stage.Round}'s deadline", cancellationToken).ConfigureAwait(false);
         await RecordAcceptedAsync(stage, result, now, cancellationToken).ConfigureAwait(false);
         return new UploadOutcome(true, null);

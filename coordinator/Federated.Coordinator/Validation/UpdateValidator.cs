@@ -4,8 +4,15 @@ using Federated.Shared.Serialization;
 
 namespace Federated.Coordinator.Validation;
 
+/// <summary>What the coordinator accepts of an update.</summary>
+/// <param name="MaxExampleCount">Largest example count one client may claim (it bounds that client's FedAvg weight).</param>
+/// <param name="MaxNorm">Largest L2 norm of an update; 0 for no bound.</param>
+/// <param name="ClipToNorm">Scale a longer update down to <paramref name="MaxNorm"/> instead of rejecting it.</param>
+public sealed record UpdateBounds(long MaxExampleCount, double MaxNorm = 0, bool ClipToNorm = false);
+
 /// <summary>The verdict on one uploaded update: the decoded delta, or why it was refused.</summary>
-public readonly record struct UpdateVerdict(ParameterBuffer? Delta, string? RejectionReason)
+/// <param name="Clipped">True when the delta was scaled down to the norm bound.</param>
+public readonly record struct UpdateVerdict(ParameterBuffer? Delta, string? RejectionReason, bool Clipped = false)
 {
     public bool Accepted => Delta is not null;
 
@@ -14,18 +21,21 @@ public readonly record struct UpdateVerdict(ParameterBuffer? Delta, string? Reje
 
 /// <summary>
 /// Checks an uploaded training update before it may touch the aggregate: a sound model file,
-/// the global model's exact layout, only finite values, and a plausible example count.
+/// the global model's exact layout, only finite values, a plausible example count, and an L2 norm
+/// within the configured bound (norm bounding limits what one client can do to the model: Sun et
+/// al. 2019, "Can You Really Backdoor Federated Learning?").
 /// One bad client must never poison or crash a round, so nothing here throws for bad input.
 /// </summary>
 public static class UpdateValidator
 {
-    public static UpdateVerdict Validate(ReadOnlySpan<byte> payload, long exampleCount, ParameterLayout expectedLayout, long maxExampleCount)
+    public static UpdateVerdict Validate(ReadOnlySpan<byte> payload, long exampleCount, ParameterLayout expectedLayout, UpdateBounds bounds)
     {
         ArgumentNullException.ThrowIfNull(expectedLayout);
+        ArgumentNullException.ThrowIfNull(bounds);
         if (exampleCount <= 0)
             return UpdateVerdict.Reject($"example count {exampleCount} is not positive");
-        if (exampleCount > maxExampleCount)
-            return UpdateVerdict.Reject($"example count {exampleCount} exceeds the configured maximum {maxExampleCount}");
+        if (exampleCount > bounds.MaxExampleCount)
+            return UpdateVerdict.Reject($"example count {exampleCount} exceeds the configured maximum {bounds.MaxExampleCount}");
         if (payload.IsEmpty)
             return UpdateVerdict.Reject("the update has no payload");
 
@@ -46,6 +56,17 @@ public static class UpdateValidator
         if (!TensorPrimitives.IsFiniteAll<float>(snapshot.Parameters.Values))
             return UpdateVerdict.Reject($"the update holds NaN or infinite values (first in tensor '{FirstNonFiniteTensor(snapshot.Parameters)}')");
 
+        if (bounds.MaxNorm > 0)
+        {
+            double norm = TensorPrimitives.Norm<float>(snapshot.Parameters.Values);
+            if (norm > bounds.MaxNorm)
+            {
+                if (!bounds.ClipToNorm)
+                    return UpdateVerdict.Reject(FormattableString.Invariant($"the update's L2 norm {norm:G4} exceeds the bound {bounds.MaxNorm:G4}"));
+                TensorPrimitives.Multiply(snapshot.Parameters.Values, (float)(bounds.MaxNorm / norm), snapshot.Parameters.Values);
+                return new UpdateVerdict(snapshot.Parameters, null, Clipped: true);
+            }
+        }
         return new UpdateVerdict(snapshot.Parameters, null);
     }
 
