@@ -9,15 +9,21 @@ namespace Federated.Simulations.Engine;
 /// </summary>
 internal sealed class FaultPlan(FaultSpec faults, int seed, double roundTimeoutSeconds)
 {
+    public FaultSpec Spec => faults;
+
     private const ulong StragglerSalt = 0x5354524147474c45; // "STRAGGLE"
     private const ulong DropoutSalt = 0x44524f504f555421;   // "DROPOUT!"
     private const ulong OfflineSalt = 0x4f46464c494e4521;   // "OFFLINE!"
+    private const ulong ByzantineSalt = 0x42595a414e54494e; // "BYZANTIN"
 
     public bool IsStraggler(int client) => Uniform(StragglerSalt, 0, client) < faults.StragglerFraction;
 
     public bool IsOffline(long round, int client) => Uniform(OfflineSalt, round, client) < faults.UnavailableProbability;
 
     public bool DropsOut(long round, int client) => Uniform(DropoutSalt, round, client) < faults.DropoutProbability;
+
+    /// <summary>Whether the client sends malicious updates (the same clients every round).</summary>
+    public bool IsByzantine(int client) => Uniform(ByzantineSalt, 0, client) < faults.ByzantineFraction;
 
     /// <summary>Simulated seconds the client needs for <paramref name="steps"/> optimizer steps.</summary>
     public double SimulatedSeconds(int client, long steps) =>

@@ -8,7 +8,8 @@ namespace Federated.Simulations.Engine;
 
 /// <summary>
 /// A virtual client's trainer: waits for one of the pool's few slots, materialises the client's
-/// examples only for the length of the fit, and trains with the production TorchSharp trainer.
+/// examples only for the length of the fit, and trains with the production TorchSharp trainer;
+/// a Byzantine client then replaces its update with an attack.
 /// </summary>
 internal sealed class PooledTrainer(VirtualClient client, SimulationContext context) : ILocalTrainer
 {
@@ -17,7 +18,11 @@ internal sealed class PooledTrainer(VirtualClient client, SimulationContext cont
         long order = client.Current?.Order ?? long.MaxValue;
         using var slot = await context.Pool.AcquireAsync(order, cancellationToken).ConfigureAwait(false);
         var trainer = new TorchTrainer(context.Train.Select(client.Indices), null, context.Device, threads: context.ThreadsPerWorker);
-        return await trainer.FitAsync(architecture, global, config, cancellationToken).ConfigureAwait(false);
+        var outcome = await trainer.FitAsync(architecture, global, config, cancellationToken).ConfigureAwait(false);
+        // A Byzantine client trains like the others (same cost), then sends something else.
+        if (context.Faults.IsByzantine(client.Number))
+            ByzantineAttack.Apply(outcome.Delta.Values, context.Faults.Spec, unchecked((int)config.Seed));
+        return outcome;
     }
 
     public Task<EvaluationOutcome> EvaluateAsync(ModelArchitecture architecture, ParameterBuffer parameters, CancellationToken cancellationToken) =>

@@ -62,10 +62,17 @@ public static class ScenarioValidator
         CheckProbability(faults.UnavailableProbability, "faults.unavailableProbability");
         Check(faults.StragglerSlowdown >= 1 && double.IsFinite(faults.StragglerSlowdown), "faults.stragglerSlowdown", ">= 1", faults.StragglerSlowdown);
         Check(faults.SecondsPerStep >= 0 && double.IsFinite(faults.SecondsPerStep), "faults.secondsPerStep", ">= 0", faults.SecondsPerStep);
+        CheckProbability(faults.ByzantineFraction, "faults.byzantineFraction");
+        if (!ByzantineAttacks.Contains(faults.ByzantineAttack, StringComparer.OrdinalIgnoreCase))
+            errors.Add($"faults.byzantineAttack: {Quote(faults.ByzantineAttack)} is not one of {string.Join(", ", ByzantineAttacks)}.");
+        Check(faults.ByzantineScale > 0 && double.IsFinite(faults.ByzantineScale), "faults.byzantineScale", "> 0", faults.ByzantineScale);
         return errors;
 
         void CheckProbability(double value, string key) => Check(value is >= 0 and <= 1, key, "a probability in [0, 1]", value);
     }
+
+    /// <summary>The attacks a Byzantine virtual client can mount.</summary>
+    public static IReadOnlyList<string> ByzantineAttacks { get; } = ["signflip", "scaled", "noise"];
 
     private static string Quote(string? text) => text is null ? "null" : $"'{text}'";
 }

@@ -115,4 +115,15 @@ public sealed record FaultSpec
 
     /// <summary>Simulated seconds per training step on an unslowed client (stragglers: times the slowdown).</summary>
     public double SecondsPerStep { get; init; } = 0.01;
+
+    /// <summary>Fraction of clients that send malicious updates instead of their honest ones.</summary>
+    public double ByzantineFraction { get; init; }
+
+    /// <summary>
+    /// What a Byzantine client sends: <c>signflip</c> (−scale × its update), <c>scaled</c>
+    /// (scale × its update) or <c>noise</c> (Gaussian noise with standard deviation scale).
+    /// </summary>
+    public string ByzantineAttack { get; init; } = "signflip";
+
+    public double ByzantineScale { get; init; } = 1;
 }

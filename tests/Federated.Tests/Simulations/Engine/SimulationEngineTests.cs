@@ -90,6 +90,17 @@ public sealed class SimulationEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task Byzantine_clients_drag_plain_fedavg_down()
+    {
+        var honest = (await RunAsync(Small())).Result.Rounds[^1].Accuracy;
+        var attacked = (await RunAsync(Small() with
+        {
+            Faults = new FaultSpec { ByzantineFraction = 0.4, ByzantineAttack = "signflip", ByzantineScale = 5 },
+        })).Result.Rounds[^1].Accuracy;
+        Assert.True(attacked < honest - 0.2, $"accuracy with 40% sign-flipping clients {attacked:0.000}, honest {honest:0.000}");
+    }
+
+    [Fact]
     public async Task Loopback_mode_runs_every_virtual_client_over_real_grpc()
     {
         var (result, _) = await RunAsync(Small() with { Loopback = true });
