@@ -10,10 +10,9 @@ namespace Federated.Coordinator.Strategies;
 /// </summary>
 internal static class CoordinateWise
 {
-    /// <summary>Floats per gathered block (4 MiB), split among the updates.</summary>
-    private const int BlockBudget = 1 << 20;
-
-    internal static int BlockLength(int rows, int length) => Math.Min(length, Math.Max(256, BlockBudget / Math.Max(rows, 1)));
+    /// <summary>Coordinates per block: the buffer's float budget split among <paramref name="rows"/> gathered updates.</summary>
+    internal static int BlockLength(UpdateBuffer updates, int rows) =>
+        Math.Min(updates.Length, Math.Max(1, updates.BlockBudget / Math.Max(rows, 1)));
 
     /// <summary>result[j] = reducer(values of coordinate j over the updates in <paramref name="rows"/>).</summary>
     public static void Reduce<TReducer>(UpdateBuffer updates, ReadOnlySpan<int> rows, Span<float> result, TReducer reducer)
@@ -21,7 +20,7 @@ internal static class CoordinateWise
     {
         CheckResult(updates, result);
         int n = rows.Length;
-        int block = BlockLength(n, updates.Length);
+        int block = BlockLength(updates, n);
         float[] columns = ArrayPool<float>.Shared.Rent(block * n);
         float[] scratch = ArrayPool<float>.Shared.Rent(block);
         try
@@ -49,7 +48,7 @@ internal static class CoordinateWise
     {
         CheckResult(updates, result);
         if (rows.IsEmpty) throw new ArgumentException("The mean of no updates is undefined.", nameof(rows));
-        int block = BlockLength(1, updates.Length);
+        int block = BlockLength(updates, 1);
         float[] scratch = ArrayPool<float>.Shared.Rent(block);
         try
         {

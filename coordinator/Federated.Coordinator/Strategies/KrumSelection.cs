@@ -15,7 +15,7 @@ internal static class KrumSelection
     {
         int n = updates.Count;
         var distances = new double[n * n];
-        int block = CoordinateWise.BlockLength(n + 1, updates.Length);
+        int block = CoordinateWise.BlockLength(updates, n + 1);
         float[] rows = ArrayPool<float>.Shared.Rent(block * n);
         float[] difference = ArrayPool<float>.Shared.Rent(block);
         try

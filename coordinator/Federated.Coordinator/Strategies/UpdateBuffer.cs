@@ -30,6 +30,12 @@ internal sealed class UpdateBuffer : IDisposable
         _spillDirectory = spillDirectory ?? Path.GetTempPath();
     }
 
+    /// <summary>Default floats the rules gather per coordinate block, over all updates (4 MiB).</summary>
+    public const int DefaultBlockBudget = 1 << 20;
+
+    /// <summary>Floats the rules gather per coordinate block, over all updates; small values test block edges.</summary>
+    public int BlockBudget { get; init; } = DefaultBlockBudget;
+
     /// <summary>Values per update.</summary>
     public int Length { get; }
 
