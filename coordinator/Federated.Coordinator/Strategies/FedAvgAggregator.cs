@@ -11,30 +11,20 @@ namespace Federated.Coordinator.Strategies;
 public sealed class FedAvgAggregator : IAggregator
 {
     private readonly ParameterBuffer _global;
-    private readonly float[] _weightedSum;
-    private double _totalExamples;
+    private readonly WeightedDeltaSum _sum;
 
     public FedAvgAggregator(ParameterBuffer global)
     {
         ArgumentNullException.ThrowIfNull(global);
         _global = global;
-        _weightedSum = new float[global.Length];
+        _sum = new WeightedDeltaSum(global.Length);
     }
 
-    public int Count { get; private set; }
+    public int Count => _sum.Count;
 
-    public long TotalExamples => (long)_totalExamples;
+    public long TotalExamples => (long)_sum.TotalExamples;
 
-    public void Accumulate(ReadOnlySpan<float> delta, long exampleCount)
-    {
-        if (delta.Length != _weightedSum.Length)
-            throw new ArgumentException($"The update has {delta.Length} values; the model has {_weightedSum.Length}.", nameof(delta));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(exampleCount);
-        // sum += n_k · Δ_k in one fused SIMD pass.
-        TensorPrimitives.MultiplyAdd(delta, (float)exampleCount, _weightedSum, _weightedSum);
-        _totalExamples += exampleCount;
-        Count++;
-    }
+    public void Accumulate(ReadOnlySpan<float> delta, long exampleCount) => _sum.Add(delta, exampleCount);
 
     public ParameterBuffer Finish()
     {
@@ -42,7 +32,7 @@ public sealed class FedAvgAggregator : IAggregator
             throw new InvalidOperationException("FedAvg cannot finish a round without any accepted update.");
         var next = new ParameterBuffer(_global.Layout);
         // next = global + sum / n
-        TensorPrimitives.MultiplyAdd(_weightedSum, (float)(1.0 / _totalExamples), _global.Values, next.Values);
+        TensorPrimitives.MultiplyAdd(_sum.Sum, (float)(1.0 / _sum.TotalExamples), _global.Values, next.Values);
         return next;
     }
 }
