@@ -22,8 +22,7 @@ public sealed class TopKSparsifier
             throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "The fraction of entries to keep must be in (0, 1].");
         Layout = layout;
         Fraction = fraction;
-        // Through decimal so that, say, 0.07 × 100 is 7 and not 7.000000000000001 (⌈⌉ = 8).
-        K = Math.Clamp((int)Math.Ceiling((decimal)fraction * layout.TotalLength), Math.Min(1, layout.TotalLength), layout.TotalLength);
+        K = Math.Clamp(KeptCount(fraction, layout.TotalLength), Math.Min(1, layout.TotalLength), layout.TotalLength);
         _residual = new float[layout.TotalLength];
     }
 
@@ -77,6 +76,14 @@ public sealed class TopKSparsifier
             }
         }
         return new SparseUpdate(Layout, indices, values);
+    }
+
+    /// <summary>⌈fraction · n⌉, reading a product within rounding error of an integer as that integer (0.07 × 100 is 7, not 7.000000000000001).</summary>
+    private static int KeptCount(double fraction, int n)
+    {
+        double product = fraction * n;
+        double nearest = Math.Round(product);
+        return (int)(Math.Abs(product - nearest) <= 1e-9 * Math.Max(1, product) ? nearest : Math.Ceiling(product));
     }
 
     /// <summary>The k-th largest magnitude, by quickselect over a pooled copy of the magnitudes.</summary>
