@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using System.Runtime.InteropServices;
 
 namespace Federated.Shared.Codecs;
@@ -52,9 +53,30 @@ internal static class Int8Quantizer
             // x·(127/peak) can land a rounding error past ±127; keep the symmetric range.
             TensorPrimitives.Min(part, Levels, part);
             TensorPrimitives.Max(part, -Levels, part);
-            TensorPrimitives.ConvertTruncating<float, sbyte>(part, quantized.Slice(start, length));
+            NarrowIntegral(part, quantized.Slice(start, length));
         }
         return scale;
+    }
+
+    /// <summary>
+    /// Whole floats already in [−127, 127] to int8, sixteen at a time (float→int32, then two
+    /// narrowing steps), which TensorPrimitives does not vectorize for sbyte.
+    /// </summary>
+    private static void NarrowIntegral(ReadOnlySpan<float> integral, Span<sbyte> destination)
+    {
+        int i = 0;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i + 16 <= integral.Length; i += 16)
+            {
+                var a = Vector128.ConvertToInt32(Vector128.Create(integral.Slice(i, 4)));
+                var b = Vector128.ConvertToInt32(Vector128.Create(integral.Slice(i + 4, 4)));
+                var c = Vector128.ConvertToInt32(Vector128.Create(integral.Slice(i + 8, 4)));
+                var d = Vector128.ConvertToInt32(Vector128.Create(integral.Slice(i + 12, 4)));
+                Vector128.Narrow(Vector128.Narrow(a, b), Vector128.Narrow(c, d)).CopyTo(destination[i..]);
+            }
+        }
+        for (; i < integral.Length; i++) destination[i] = (sbyte)integral[i];
     }
 
     public static void Dequantize(ReadOnlySpan<sbyte> quantized, float scale, Span<float> destination)

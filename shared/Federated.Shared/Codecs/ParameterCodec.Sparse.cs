@@ -34,7 +34,7 @@ public static partial class ParameterCodec
         LittleEndianSpans.WriteIndices(update.Indices, body);
         body = body[(sizeof(uint) * update.Count)..];
         var noise = new UniformNoise(seed);
-        ValueBlock.Write(kind, update.Values, channels: 1, body[..^EncodedHeader.TrailerLength], ref noise, "The sparse update's values");
+        ValueBlock.Write(kind, update.Values, channels: 1, body[..^EncodedHeader.TrailerLength], ref noise, tensorName: null);
         EncodedHeader.Seal(payload);
         return payload;
     }
@@ -65,7 +65,7 @@ public static partial class ParameterCodec
                 throw new CodecException($"The sparse payload's index {index} at position {i} is out of order or outside the layout's {n} parameters.");
             previous = index;
         }
-        ValueBlock.ValidateScales(kind, block, 1, "sparse values'");
+        ValueBlock.ValidateScales(kind, block, 1, tensorName: null);
 
         float[] values = ArrayPool<float>.Shared.Rent(k);
         try

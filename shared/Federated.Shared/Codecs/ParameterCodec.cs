@@ -67,7 +67,7 @@ public static partial class ParameterCodec
             var tensor = layout.Tensors[t];
             int channels = ValueBlock.ChannelsOf(tensor);
             int blockLength = (int)ValueBlock.ByteCount(kind, tensor.ElementCount, channels);
-            ValueBlock.Write(kind, values.Tensor(t), channels, payload.Slice(position, blockLength), ref noise, $"Tensor '{tensor.Name}'");
+            ValueBlock.Write(kind, values.Tensor(t), channels, payload.Slice(position, blockLength), ref noise, tensor.Name);
             position += blockLength;
         }
         EncodedHeader.Seal(payload);
@@ -120,7 +120,7 @@ public static partial class ParameterCodec
             int channels = ValueBlock.ChannelsOf(tensor);
             int blockLength = (int)ValueBlock.ByteCount(kind, tensor.ElementCount, channels);
             var block = payload.Slice(position, blockLength);
-            if (validateOnly) ValueBlock.ValidateScales(kind, block, channels, $"tensor '{tensor.Name}'");
+            if (validateOnly) ValueBlock.ValidateScales(kind, block, channels, tensor.Name);
             else ValueBlock.Read(kind, block, channels, destination.Tensor(t));
             position += blockLength;
         }

@@ -24,8 +24,8 @@ internal static class ValueBlock
     /// <summary>The number of axis-0 slices INT8 gives their own scale: shape[0] for rank ≥ 2, else one.</summary>
     public static int ChannelsOf(Parameters.TensorSpec tensor) => tensor.Rank >= 2 ? tensor.Shape[0] : 1;
 
-    /// <summary>Encodes <paramref name="values"/>; <paramref name="what"/> names them if a value cannot be quantized.</summary>
-    public static void Write(CodecKind kind, ReadOnlySpan<float> values, int channels, Span<byte> destination, ref UniformNoise noise, string what)
+    /// <summary>Encodes <paramref name="values"/>; <paramref name="tensorName"/> (null for sparse values) names them if a value cannot be quantized.</summary>
+    public static void Write(CodecKind kind, ReadOnlySpan<float> values, int channels, Span<byte> destination, ref UniformNoise noise, string? tensorName)
     {
         switch (kind)
         {
@@ -44,20 +44,20 @@ internal static class ValueBlock
         {
             float scale = Int8Quantizer.Quantize(values.Slice(c * width, width), quantized.Slice(c * width, width), stochastic, ref noise);
             if (float.IsNaN(scale))
-                throw new ArgumentException($"{what} channel {c} holds a non-finite value; {kind} can only encode finite numbers.", nameof(values));
+                throw new ArgumentException($"{(tensorName is null ? "The sparse update's values" : $"Tensor '{tensorName}'")} channel {c} holds a non-finite value; {kind} can only encode finite numbers.", nameof(values));
             BinaryPrimitives.WriteSingleLittleEndian(destination[(4 * c)..], scale);
         }
     }
 
-    /// <summary>Throws a <see cref="CodecException"/> naming <paramref name="what"/> if any INT8 scale is negative or not finite.</summary>
-    public static void ValidateScales(CodecKind kind, ReadOnlySpan<byte> source, int channels, string what)
+    /// <summary>Throws a <see cref="CodecException"/> naming <paramref name="tensorName"/> (null: sparse values) if any INT8 scale is negative or not finite.</summary>
+    public static void ValidateScales(CodecKind kind, ReadOnlySpan<byte> source, int channels, string? tensorName)
     {
         if (kind is CodecKind.Fp32 or CodecKind.Fp16) return;
         for (int c = 0; c < channels; c++)
         {
             float scale = BinaryPrimitives.ReadSingleLittleEndian(source[(4 * c)..]);
             if (!float.IsFinite(scale) || scale < 0)
-                throw new CodecException($"The payload's {what} channel {c} has an invalid INT8 scale {scale}; scales must be finite and non-negative.");
+                throw new CodecException($"The payload's {(tensorName is null ? "sparse values'" : $"tensor '{tensorName}'")} channel {c} has an invalid INT8 scale {scale}; scales must be finite and non-negative.");
         }
     }
 
