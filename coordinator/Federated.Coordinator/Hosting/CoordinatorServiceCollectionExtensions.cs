@@ -29,7 +29,11 @@ public static class CoordinatorServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ICoordinatorStore>(provider =>
             new SqliteCoordinatorStore(provider.GetRequiredService<IOptions<FederationOptions>>().Value.DatabasePath));
-        services.TryAddSingleton<IStrategy, FedAvgStrategy>();
+        services.TryAddSingleton<IStrategy>(provider =>
+        {
+            var federation = provider.GetRequiredService<IOptions<FederationOptions>>().Value;
+            return StrategyFactory.Create(federation.Strategy.Name, federation.Strategy.Options, federation);
+        });
         services.AddSingleton<ClientRegistry>();
         services.AddSingleton<FederationRuntime>();
         services.AddSingleton<ClientGateway>();

@@ -61,6 +61,18 @@ public sealed class FederationOptions
     public int ChunkBytes { get; set; } = 1 << 20;
 
     public TrainingOptions Training { get; set; } = new();
+
+    /// <summary>How updates become the next global model (<c>Federation:Strategy:Name</c> and <c>:Options</c>).</summary>
+    public StrategySettings Strategy { get; set; } = new();
+}
+
+/// <summary>The strategy by name, with its options.</summary>
+public sealed class StrategySettings
+{
+    /// <summary>fedavg, fedavgm, fedadagrad, fedadam, fedyogi, fedmedian, fedtrimmedavg, krum, multikrum or bulyan.</summary>
+    public string Name { get; set; } = "fedavg";
+
+    public Strategies.StrategyOptions Options { get; set; } = new();
 }
 
 /// <summary>What happens to an update whose L2 norm exceeds the bound.</summary>

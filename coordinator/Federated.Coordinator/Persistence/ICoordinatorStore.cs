@@ -23,6 +23,12 @@ public interface ICoordinatorStore : IAsyncDisposable
     /// <summary>The model file stored under <paramref name="contentHash"/>, or null.</summary>
     Task<byte[]?> GetModelAsync(string contentHash, CancellationToken cancellationToken = default);
 
+    /// <summary>Stores the strategy's state after <paramref name="round"/> (overwrites an earlier save for that round).</summary>
+    Task SaveStrategyStateAsync(long round, string strategy, ReadOnlyMemory<byte> state, CancellationToken cancellationToken = default);
+
+    /// <summary>The strategy state saved after <paramref name="round"/>, or null.</summary>
+    Task<(string Strategy, byte[] State)?> GetStrategyStateAsync(long round, CancellationToken cancellationToken = default);
+
     /// <summary>Records a round as running. A round number can start only once.</summary>
     Task StartRoundAsync(long round, string inputModelHash, DateTimeOffset startedAt, CancellationToken cancellationToken = default);
 

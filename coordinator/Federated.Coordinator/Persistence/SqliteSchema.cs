@@ -91,7 +91,19 @@ internal static class SqliteSchema
         PRAGMA user_version = 1;
         """;
 
-    private static readonly string[] Migrations = [Version1];
+    /// <summary>Version 2: the strategy's state (server optimizer moments) after each finished round.</summary>
+    private const string Version2 = """
+        CREATE TABLE IF NOT EXISTS strategy_state (
+            round       INTEGER PRIMARY KEY REFERENCES rounds (round),
+            strategy    TEXT NOT NULL,
+            state       BLOB NOT NULL,
+            saved_at    TEXT NOT NULL
+        );
+
+        PRAGMA user_version = 2;
+        """;
+
+    private static readonly string[] Migrations = [Version1, Version2];
 
     /// <summary>The schema version this build writes.</summary>
     public static int LatestVersion => Migrations.Length;

@@ -4,6 +4,7 @@ using Federated.Coordinator.Options;
 using Federated.Coordinator.Persistence;
 using Federated.Coordinator.Strategies;
 using Federated.Shared.Models;
+using Federated.Shared.Parameters;
 using Federated.Shared.Serialization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -104,6 +105,7 @@ public sealed partial class RoundOrchestrator(
             var bytes = await store.GetModelAsync(hash, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Round {record.Round}'s model {hash} is missing from the store.");
             var snapshot = ModelFile.Read(bytes, hash, $"checkpoint of round {record.Round}");
+            await RestoreStrategyStateAsync(record.Round, cancellationToken).ConfigureAwait(false);
             if (snapshot.Architecture is not null && !snapshot.Architecture.Equals(architecture))
                 throw new InvalidOperationException($"The database '{_options.DatabasePath}' holds a federation of model '{snapshot.Architecture}', not the configured '{architecture}'. Use another Federation:DatabasePath.");
             long resumeAfter = rounds[^1].Round;
@@ -121,6 +123,15 @@ public sealed partial class RoundOrchestrator(
         return (last, initial);
     }
 
+    /// <summary>Gives the strategy back the state it had after <paramref name="round"/>, if it saved one.</summary>
+    private async Task RestoreStrategyStateAsync(long round, CancellationToken cancellationToken)
+    {
+        if (await store.GetStrategyStateAsync(round, cancellationToken).ConfigureAwait(false) is not { } saved) return;
+        if (!string.Equals(saved.Strategy, strategy.Name, StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException($"The database '{_options.DatabasePath}' was run with strategy {saved.Strategy}, not the configured {strategy.Name}. Use another Federation:DatabasePath.");
+        strategy.LoadState(saved.State);
+    }
+
     private async Task<ModelSnapshot> RunTrainingRoundAsync(long round, ModelSnapshot global, IReadOnlyList<string> available, CancellationToken cancellationToken)
     {
         var startedAt = time.GetUtcNow();
@@ -135,17 +146,43 @@ public sealed partial class RoundOrchestrator(
 
         var aggregator = stage.Aggregator!;
         var finishedAt = time.GetUtcNow();
-        if (aggregator.Count < _options.MinResults)
+        ModelSnapshot next;
+        try
         {
-            string reason = $"only {aggregator.Count} of the {_options.MinResults} required results arrived";
-            await store.FinishRoundAsync(round, RoundStatus.Failed, null, reason, finishedAt, cancellationToken).ConfigureAwait(false);
-            LogRoundFailed(round, reason);
-            return global;
+            string? failure = aggregator.Count < _options.MinResults
+                ? $"only {aggregator.Count} of the {_options.MinResults} required results arrived"
+                : null;
+            ParameterBuffer? aggregated = null;
+            if (failure is null)
+            {
+                try
+                {
+                    aggregated = aggregator.Finish();
+                }
+                catch (InvalidOperationException e)
+                {
+                    // e.g. a robust rule with too few updates for its assumed number of attackers.
+                    failure = $"{strategy.Name} could not aggregate: {e.Message}";
+                }
+            }
+            if (failure is not null)
+            {
+                await store.FinishRoundAsync(round, RoundStatus.Failed, null, failure, finishedAt, cancellationToken).ConfigureAwait(false);
+                LogRoundFailed(round, failure);
+                return global;
+            }
+            next = new ModelSnapshot(round, global.Architecture, aggregated!);
         }
-
-        var next = new ModelSnapshot(round, global.Architecture, aggregator.Finish());
+        finally
+        {
+            // Buffering strategies hold updates (possibly a spill file) until disposed.
+            (aggregator as IDisposable)?.Dispose();
+        }
         byte[] file = ModelFile.ToBytes(next);
         await store.SaveModelAsync(next.ContentHash, file, cancellationToken).ConfigureAwait(false);
+        // The strategy's state moved with this round (server optimizer moments): keep it with the round.
+        if (strategy.SaveState() is { } state)
+            await store.SaveStrategyStateAsync(round, strategy.Name, state, cancellationToken).ConfigureAwait(false);
         await store.FinishRoundAsync(round, RoundStatus.Completed, next.ContentHash, null, finishedAt, cancellationToken).ConfigureAwait(false);
         await store.SetRoundMetricsAsync(round, new Dictionary<string, double>
         {

@@ -87,6 +87,7 @@ internal sealed class SimulationHost : IAsyncDisposable
     private static Dictionary<string, string?> Settings(SimulationScenario scenario, ModelArchitecture architecture, string databasePath)
     {
         var training = scenario.Training;
+        var strategy = scenario.Strategy.Options;
         int minResults = scenario.MinResults > 0 ? scenario.MinResults : Math.Max(1, scenario.ClientsPerRound / 2);
         string Invariant(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
         return new Dictionary<string, string?>
@@ -109,6 +110,16 @@ internal sealed class SimulationHost : IAsyncDisposable
             ["Federation:Training:Momentum"] = Invariant(training.Momentum),
             ["Federation:Training:WeightDecay"] = Invariant(training.WeightDecay),
             ["Federation:Training:ProximalMu"] = Invariant(training.ProximalMu),
+            ["Federation:Strategy:Name"] = scenario.Strategy.Name,
+            ["Federation:Strategy:Options:ServerLearningRate"] = strategy.ServerLearningRate is { } rate ? Invariant(rate) : null,
+            ["Federation:Strategy:Options:ServerMomentum"] = Invariant(strategy.ServerMomentum),
+            ["Federation:Strategy:Options:Beta1"] = Invariant(strategy.Beta1),
+            ["Federation:Strategy:Options:Beta2"] = Invariant(strategy.Beta2),
+            ["Federation:Strategy:Options:Tau"] = Invariant(strategy.Tau),
+            ["Federation:Strategy:Options:TrimFraction"] = Invariant(strategy.TrimFraction),
+            ["Federation:Strategy:Options:ByzantineClients"] = Invariant(strategy.ByzantineClients),
+            ["Federation:Strategy:Options:KrumSelect"] = strategy.KrumSelect is { } select ? Invariant(select) : null,
+            ["Federation:Strategy:Options:SpillThresholdBytes"] = Invariant(strategy.SpillThresholdBytes),
         };
     }
 

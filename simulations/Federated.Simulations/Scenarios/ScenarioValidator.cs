@@ -9,7 +9,7 @@ public static class ScenarioValidator
     public static IReadOnlyList<string> PartitionKinds { get; } = ["iid", "dirichlet", "shards", "quantity"];
 
     /// <summary>Server strategies the simulator knows.</summary>
-    public static IReadOnlyList<string> Strategies { get; } = ["fedavg"];
+    public static IReadOnlyList<string> Strategies => Federated.Coordinator.Strategies.StrategyFactory.Names;
 
     /// <summary>All errors of <paramref name="scenario"/>; empty when it can run.</summary>
     public static IReadOnlyList<string> Validate(SimulationScenario scenario)

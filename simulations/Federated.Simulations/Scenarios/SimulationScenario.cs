@@ -76,7 +76,11 @@ public sealed record PartitionSpec
 /// <summary>The server-side strategy and its options.</summary>
 public sealed record StrategySpec
 {
+    /// <summary>One of the coordinator's strategies: fedavg, fedavgm, fedadagrad, fedadam, fedyogi, fedmedian, fedtrimmedavg, krum, multikrum, bulyan.</summary>
     public string Name { get; init; } = "fedavg";
+
+    /// <summary>The strategy's options (server learning rate, momentum, trim fraction, assumed Byzantine clients, …).</summary>
+    public Federated.Coordinator.Strategies.StrategyOptions Options { get; init; } = new();
 }
 
 /// <summary>Local training settings sent with every task.</summary>

@@ -127,6 +127,60 @@ public class RoundRobustnessTests
     }
 
     [Fact]
+    public async Task Strategy_chosen_by_name_in_configuration_aggregates_the_round()
+    {
+        // Coordinate-wise median of 0.1, 0.2 and a wild 50: the outlier does not move the model.
+        var settings = Settings("00:01:00");
+        settings["Strategy:Name"] = "fedmedian";
+        settings["MinResults"] = "3";
+        await using var coordinator = await LoopbackCoordinator.StartAsync(settings);
+        await RunClientsAsync(coordinator, new ConstantDeltaTrainer(0.1f, 10), new ConstantDeltaTrainer(0.2f, 10), new ConstantDeltaTrainer(50f, 10));
+
+        await using var store = await coordinator.OpenStoreAsync();
+        var round = (await store.GetRoundAsync(1))!;
+        var before = ModelFile.Read((await store.GetModelAsync(round.InputModelHash))!);
+        var after = ModelFile.Read((await store.GetModelAsync(round.OutputModelHash!))!);
+        for (int i = 0; i < after.Parameters.Length; i++)
+            Assert.Equal(before.Parameters.Values[i] + 0.2f, after.Parameters.Values[i], 1e-6f);
+    }
+
+    [Fact]
+    public async Task Server_optimizer_state_survives_a_coordinator_restart()
+    {
+        // Two FedAdam rounds straight must equal one round, a restart, and the second round.
+        var settings = Settings("00:01:00");
+        settings["Strategy:Name"] = "fedadam";
+        settings["Rounds"] = "2";
+        ILocalTrainer[] Trainers() => [new ConstantDeltaTrainer(0.3f, 1), new ConstantDeltaTrainer(0.1f, 1), new ConstantDeltaTrainer(0.2f, 1)];
+
+        string straight;
+        await using (var uninterrupted = await LoopbackCoordinator.StartAsync(settings))
+        {
+            await RunClientsAsync(uninterrupted, Trainers());
+            await using var store = await uninterrupted.OpenStoreAsync();
+            straight = (await store.GetRoundAsync(2))!.OutputModelHash!;
+        }
+
+        string directory = Path.Combine(Path.GetTempPath(), "federated-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        try
+        {
+            var first = new Dictionary<string, string?>(settings) { ["Rounds"] = "1" };
+            await using (var before = await LoopbackCoordinator.StartAsync(first, directory: directory))
+                await RunClientsAsync(before, Trainers());
+            await using var after = await LoopbackCoordinator.StartAsync(settings, directory: directory);
+            await RunClientsAsync(after, Trainers());
+            await using var reopened = await after.OpenStoreAsync();
+            Assert.Equal(straight, (await reopened.GetRoundAsync(2))!.OutputModelHash);
+            Assert.NotNull(await reopened.GetStrategyStateAsync(1));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Results_for_tasks_never_issued_and_malformed_uploads_are_refused_and_recorded()
     {
         await using var coordinator = await LoopbackCoordinator.StartAsync(Settings("00:01:00"));

@@ -101,6 +101,23 @@ public sealed class SimulationEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task Krum_resists_the_sign_flipping_clients_that_break_fedavg()
+    {
+        var attack = new FaultSpec { ByzantineFraction = 0.25, ByzantineAttack = "signflip", ByzantineScale = 5 };
+        var robust = Small() with
+        {
+            ClientsPerRound = 8,
+            MinResults = 7, // Multi-Krum with f = 2 needs n ≥ 2f + 3
+            Faults = attack,
+            Strategy = new StrategySpec { Name = "multikrum", Options = new() { ByzantineClients = 2 } },
+        };
+        var defended = (await RunAsync(robust)).Result.Rounds[^1].Accuracy;
+        var undefended = (await RunAsync(robust with { Strategy = new StrategySpec() })).Result.Rounds[^1].Accuracy;
+        Assert.True(defended > undefended + 0.1, $"Multi-Krum {defended:0.000}, FedAvg {undefended:0.000} under attack");
+        Assert.InRange(defended, 0.6, 1.0);
+    }
+
+    [Fact]
     public async Task Loopback_mode_runs_every_virtual_client_over_real_grpc()
     {
         var (result, _) = await RunAsync(Small() with { Loopback = true });
