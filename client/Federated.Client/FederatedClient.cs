@@ -3,6 +3,7 @@ using Federated.Client.Caching;
 using Federated.Client.Connection;
 using Federated.Client.Training;
 using Federated.Protocol;
+using Federated.Shared.Codecs;
 using Federated.Shared.Models;
 using Federated.Shared.Serialization;
 using Federated.Shared.Training;
@@ -81,6 +82,7 @@ public sealed partial class FederatedClient
     private async Task JoinAsync(CancellationToken cancellationToken)
     {
         var request = new JoinRequest { Name = _options.Name, ClientId = _clientId };
+        foreach (var codec in _options.Codecs) request.Codecs.Add((Codec)codec);
         foreach (var (key, value) in _options.Properties) request.Properties[key] = value;
         var reply = await CallAsync("join", ct => _connection.JoinAsync(request, ct), cancellationToken, rejoinOnUnknown: false).ConfigureAwait(false);
         _clientId = reply.ClientId;
@@ -102,14 +104,19 @@ public sealed partial class FederatedClient
         try
         {
             var architecture = ModelArchitecture.Parse(task.Architecture);
-            var model = await GetModelAsync(task.ModelHash, deadline.Token).ConfigureAwait(false);
+            var model = task.ModelCodec == Codec.Fp32
+                ? await GetModelAsync(task.ModelHash, deadline.Token).ConfigureAwait(false)
+                : await GetEncodedModelAsync(task, architecture, deadline.Token).ConfigureAwait(false);
             if (!model.Parameters.Layout.Equals(architecture.Layout))
                 throw new InvalidDataException($"Model {task.ModelHash} does not have the layout of the task's architecture '{architecture}'.");
 
             if (task.Kind == Protocol.TaskKind.Fit)
             {
                 var fit = await _trainer.FitAsync(architecture, model.Parameters, ToConfig(task.Train), deadline.Token).ConfigureAwait(false);
-                payload = ModelFile.ToBytes(new ModelSnapshot(task.Round, null, fit.Delta));
+                payload = task.UpdateCodec == Codec.Fp32
+                    ? ModelFile.ToBytes(new ModelSnapshot(task.Round, null, fit.Delta))
+                    : ParameterCodec.Encode(fit.Delta, (CodecKind)task.UpdateCodec, seed: unchecked((int)task.Train.Seed));
+                header.Codec = task.UpdateCodec;
                 header.ExampleCount = fit.ExampleCount;
                 foreach (var (name, value) in fit.Metrics) header.Metrics[name] = value;
             }
@@ -170,8 +177,30 @@ public sealed partial class FederatedClient
         }
     }
 
-    /// <summary>Downloads the whole model file, resuming from where a dropped stream stopped.</summary>
-    private async Task<byte[]> DownloadAsync(string contentHash, CancellationToken cancellationToken)
+    /// <summary>A model sent quantized (FP16, INT8): decoded against the task's architecture; its payload's checksum guards it.</summary>
+    private async Task<ModelSnapshot> GetEncodedModelAsync(TaskSpec task, ModelArchitecture architecture, CancellationToken cancellationToken)
+    {
+        var codec = (CodecKind)task.ModelCodec;
+        if (_cache.TryGetDecoded(task.ModelHash, codec) is { } cached) return cached;
+        for (int attempt = 1; ; attempt++)
+        {
+            byte[] payload = await DownloadAsync(task.ModelHash, cancellationToken, task.ModelCodec).ConfigureAwait(false);
+            try
+            {
+                var model = new ModelSnapshot(task.Round - 1, architecture, ParameterCodec.Decode(payload, architecture.Layout));
+                _cache.KeepDecoded(task.ModelHash, codec, model);
+                LogDownloaded(task.ModelHash, payload.Length);
+                return model;
+            }
+            catch (CodecException e) when (attempt < 2)
+            {
+                LogDownloadRejected(task.ModelHash, e.Message);
+            }
+        }
+    }
+
+    /// <summary>Downloads the whole model, resuming from where a dropped stream stopped.</summary>
+    private async Task<byte[]> DownloadAsync(string contentHash, CancellationToken cancellationToken, Codec codec = Codec.Fp32)
     {
         using var buffer = new MemoryStream();
         var backoff = new Backoff(_options.InitialBackoff, _options.MaxBackoff);
@@ -179,7 +208,7 @@ public sealed partial class FederatedClient
         {
             try
             {
-                long total = await _connection.DownloadModelAsync(_clientId, contentHash, buffer.Length, buffer, cancellationToken).ConfigureAwait(false);
+                long total = await _connection.DownloadModelAsync(_clientId, contentHash, codec, buffer.Length, buffer, cancellationToken).ConfigureAwait(false);
                 if (buffer.Length >= total) return buffer.ToArray();
                 throw new RpcException(new Status(StatusCode.Unavailable, $"the download stopped after {buffer.Length} of {total} bytes"));
             }

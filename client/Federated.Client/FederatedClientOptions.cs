@@ -1,3 +1,5 @@
+using Federated.Shared.Codecs;
+
 namespace Federated.Client;
 
 public sealed class FederatedClientOptions
@@ -18,6 +20,12 @@ public sealed class FederatedClientOptions
 
     /// <summary>Consecutive failed attempts after which the client gives up (0 = never).</summary>
     public int MaxAttempts { get; set; }
+
+    /// <summary>
+    /// Codecs this client accepts for models and uses for updates when the coordinator prefers them
+    /// (FP32 always works). The SDK decodes and encodes all of them.
+    /// </summary>
+    public IList<CodecKind> Codecs { get; } = [CodecKind.Fp16, CodecKind.Int8, CodecKind.Int8Stochastic];
 
     /// <summary>Facts sent at join (device, dataset size, …).</summary>
     public IDictionary<string, string> Properties { get; } = new Dictionary<string, string>();

@@ -1,3 +1,4 @@
+using Federated.Shared.Codecs;
 using Federated.Shared.Serialization;
 
 namespace Federated.Client.Caching;
@@ -10,4 +11,10 @@ public interface IModelCache
 
     /// <summary>Checks <paramref name="modelFile"/> against <paramref name="contentHash"/> and keeps it; throws <see cref="ModelFileException"/> when it does not match.</summary>
     ModelSnapshot Store(string contentHash, byte[] modelFile);
+
+    /// <summary>The model with this hash as decoded from a <paramref name="codec"/> download, or null.</summary>
+    ModelSnapshot? TryGetDecoded(string contentHash, CodecKind codec);
+
+    /// <summary>Keeps a model decoded from a <paramref name="codec"/> download (its values differ from the hashed FP32 ones).</summary>
+    void KeepDecoded(string contentHash, CodecKind codec, ModelSnapshot model);
 }

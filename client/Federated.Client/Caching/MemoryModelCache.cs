@@ -1,3 +1,4 @@
+using Federated.Shared.Codecs;
 using Federated.Shared.Serialization;
 
 namespace Federated.Client.Caching;
@@ -10,6 +11,7 @@ public sealed class MemoryModelCache(int capacity = 2) : IModelCache
 {
     private readonly Lock _gate = new();
     private readonly LinkedList<ModelSnapshot> _recent = new();
+    private readonly LinkedList<(string Hash, CodecKind Codec, ModelSnapshot Model)> _decoded = new();
 
     public ModelSnapshot? TryLoad(string contentHash, out string? discardedBecause)
     {
@@ -22,6 +24,27 @@ public sealed class MemoryModelCache(int capacity = 2) : IModelCache
             }
         }
         return null;
+    }
+
+    public ModelSnapshot? TryGetDecoded(string contentHash, CodecKind codec)
+    {
+        lock (_gate)
+        {
+            foreach (var entry in _decoded)
+            {
+                if (entry.Codec == codec && string.Equals(entry.Hash, contentHash, StringComparison.OrdinalIgnoreCase)) return entry.Model;
+            }
+        }
+        return null;
+    }
+
+    public void KeepDecoded(string contentHash, CodecKind codec, ModelSnapshot model)
+    {
+        lock (_gate)
+        {
+            _decoded.AddFirst((contentHash, codec, model));
+            while (_decoded.Count > Math.Max(1, capacity)) _decoded.RemoveLast();
+        }
     }
 
     public ModelSnapshot Store(string contentHash, byte[] modelFile)

@@ -1,3 +1,4 @@
+using Federated.Shared.Codecs;
 using Federated.Shared.Serialization;
 
 namespace Federated.Client.Caching;
@@ -11,6 +12,7 @@ public sealed class ModelCache : IModelCache
 {
     private readonly string _directory;
     private ModelSnapshot? _last;
+    private (string Hash, CodecKind Codec, ModelSnapshot Model)? _lastDecoded;
 
     public ModelCache(string directory)
     {
@@ -39,6 +41,12 @@ public sealed class ModelCache : IModelCache
             return null;
         }
     }
+
+    /// <summary>Only the latest decoded model is kept, in memory: a quantized download is cheap to fetch again.</summary>
+    public ModelSnapshot? TryGetDecoded(string contentHash, CodecKind codec) =>
+        _lastDecoded is { } last && last.Codec == codec && string.Equals(last.Hash, contentHash, StringComparison.OrdinalIgnoreCase) ? last.Model : null;
+
+    public void KeepDecoded(string contentHash, CodecKind codec, ModelSnapshot model) => _lastDecoded = (contentHash, codec, model);
 
     /// <summary>Checks <paramref name="modelFile"/> against <paramref name="contentHash"/> and keeps it. Throws <see cref="ModelFileException"/> when it does not match.</summary>
     public ModelSnapshot Store(string contentHash, byte[] modelFile)

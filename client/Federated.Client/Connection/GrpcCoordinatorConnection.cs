@@ -56,10 +56,10 @@ public sealed class GrpcCoordinatorConnection : ICoordinatorConnection
     public async Task<PullTaskReply> PullTaskAsync(PullTaskRequest request, CancellationToken cancellationToken) =>
         await _client.PullTaskAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
 
-    public async Task<long> DownloadModelAsync(string clientId, string modelHash, long offset, Stream destination, CancellationToken cancellationToken)
+    public async Task<long> DownloadModelAsync(string clientId, string modelHash, Codec codec, long offset, Stream destination, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        using var call = _client.DownloadModel(new DownloadModelRequest { ClientId = clientId, ModelHash = modelHash, Offset = offset }, cancellationToken: cancellationToken);
+        using var call = _client.DownloadModel(new DownloadModelRequest { ClientId = clientId, ModelHash = modelHash, Offset = offset, Codec = codec }, cancellationToken: cancellationToken);
         long total = -1;
         long expectedOffset = offset;
         while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))

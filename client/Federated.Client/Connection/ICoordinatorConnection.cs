@@ -16,8 +16,11 @@ public interface ICoordinatorConnection : IAsyncDisposable
 
     Task<PullTaskReply> PullTaskAsync(PullTaskRequest request, CancellationToken cancellationToken);
 
-    /// <summary>Streams the model's bytes from <paramref name="offset"/> into <paramref name="destination"/>; returns the model's total size.</summary>
-    Task<long> DownloadModelAsync(string clientId, string modelHash, long offset, Stream destination, CancellationToken cancellationToken);
+    /// <summary>
+    /// Streams the model's bytes, encoded with <paramref name="codec"/>, from <paramref name="offset"/>
+    /// into <paramref name="destination"/>; returns the encoded model's total size.
+    /// </summary>
+    Task<long> DownloadModelAsync(string clientId, string modelHash, Codec codec, long offset, Stream destination, CancellationToken cancellationToken);
 
     /// <summary>Sends the header, then the payload in chunks of at most <paramref name="chunkBytes"/>.</summary>
     Task<UploadReply> UploadResultAsync(ResultHeader header, ReadOnlyMemory<byte> payload, int chunkBytes, CancellationToken cancellationToken);

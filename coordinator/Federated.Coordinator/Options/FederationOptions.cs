@@ -1,3 +1,4 @@
+using Federated.Shared.Codecs;
 using Federated.Shared.Training;
 
 namespace Federated.Coordinator.Options;
@@ -61,6 +62,15 @@ public sealed class FederationOptions
     public int ChunkBytes { get; set; } = 1 << 20;
 
     public TrainingOptions Training { get; set; } = new();
+
+    /// <summary>
+    /// Codecs for model downloads, in order of preference; each client gets the first it can decode
+    /// (FP32 when none). E.g. <c>["Int8", "Fp16"]</c> to send models quantized.
+    /// </summary>
+    public List<CodecKind> ModelCodecs { get; set; } = [];
+
+    /// <summary>Codecs for update uploads, in order of preference (e.g. <c>["Int8Stochastic"]</c>).</summary>
+    public List<CodecKind> UpdateCodecs { get; set; } = [];
 
     /// <summary>How updates become the next global model (<c>Federation:Strategy:Name</c> and <c>:Options</c>).</summary>
     public StrategySettings Strategy { get; set; } = new();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Federated.Shared.Codecs;
 
 namespace Federated.Coordinator.Rounds;
 
@@ -12,7 +13,7 @@ public sealed class ClientRegistry(TimeProvider time)
     public int Count => _sessions.Count;
 
     /// <summary>Registers a client, or revives the session of one rejoining with its earlier id.</summary>
-    public ClientSession Join(string? clientId, string name)
+    public ClientSession Join(string? clientId, string name, IReadOnlyList<CodecKind>? codecs = null)
     {
         var now = time.GetUtcNow();
         ClientSession session;
@@ -27,6 +28,7 @@ public sealed class ClientRegistry(TimeProvider time)
             string id = string.IsNullOrEmpty(clientId) ? Guid.NewGuid().ToString("N") : clientId;
             session = _sessions.GetOrAdd(id, key => new ClientSession(key, name, now, Interlocked.Increment(ref _joinCounter)));
         }
+        session.Codecs = codecs ?? [];
         Signal();
         return session;
     }

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Federated.Shared.Codecs;
 
 namespace Federated.Coordinator.Rounds;
 
@@ -19,6 +20,9 @@ public sealed class ClientSession
     public string ClientId { get; }
 
     public string Name { get; internal set; }
+
+    /// <summary>Codecs the client declared it understands (FP32 is always understood).</summary>
+    public IReadOnlyList<CodecKind> Codecs { get; internal set; } = [];
 
     public DateTimeOffset JoinedAt { get; }
 

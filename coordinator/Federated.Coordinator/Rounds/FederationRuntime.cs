@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using Federated.Shared.Codecs;
 using Federated.Shared.Models;
+using Federated.Shared.Serialization;
 
 namespace Federated.Coordinator.Rounds;
 
@@ -10,6 +12,7 @@ namespace Federated.Coordinator.Rounds;
 public sealed class FederationRuntime : IDisposable
 {
     private readonly ConcurrentDictionary<string, byte[]> _models = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<(string Hash, CodecKind Codec), byte[]> _encoded = new();
     private readonly CancellationTokenSource _finished = new();
     private volatile RoundStage? _stage;
 
@@ -35,7 +38,31 @@ public sealed class FederationRuntime : IDisposable
     {
         _models[contentHash] = modelFile;
         if (retireHash is not null && !string.Equals(retireHash, contentHash, StringComparison.OrdinalIgnoreCase))
+        {
             _models.TryRemove(retireHash, out _);
+            foreach (var key in _encoded.Keys)
+            {
+                if (string.Equals(key.Hash, retireHash, StringComparison.OrdinalIgnoreCase)) _encoded.TryRemove(key, out _);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The model with this hash as <paramref name="codec"/> puts it on the wire: the model file for
+    /// FP32, an encoded-parameters payload otherwise (encoded once per model and codec, then shared).
+    /// Null when the model is not one this coordinator serves from memory.
+    /// </summary>
+    public byte[]? GetEncodedModel(string contentHash, CodecKind codec)
+    {
+        if (!_models.TryGetValue(contentHash, out var modelFile)) return null;
+        if (codec == CodecKind.Fp32) return modelFile;
+        return _encoded.GetOrAdd((contentHash.ToLowerInvariant(), codec), static (key, file) =>
+        {
+            var snapshot = ModelFile.Read(file, key.Hash);
+            // Models are quantized deterministically: every client gets the same bytes.
+            var kind = key.Codec == CodecKind.Int8Stochastic ? CodecKind.Int8 : key.Codec;
+            return ParameterCodec.Encode(snapshot.Parameters, kind);
+        }, modelFile);
     }
 
     public bool TryGetModel(string contentHash, out byte[] modelFile) => _models.TryGetValue(contentHash, out modelFile!);

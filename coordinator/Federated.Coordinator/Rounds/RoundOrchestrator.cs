@@ -3,6 +3,7 @@ using Federated.Coordinator.Evaluation;
 using Federated.Coordinator.Options;
 using Federated.Coordinator.Persistence;
 using Federated.Coordinator.Strategies;
+using Federated.Shared.Codecs;
 using Federated.Shared.Models;
 using Federated.Shared.Parameters;
 using Federated.Shared.Serialization;
@@ -184,14 +185,18 @@ public sealed partial class RoundOrchestrator(
         if (strategy.SaveState() is { } state)
             await store.SaveStrategyStateAsync(round, strategy.Name, state, cancellationToken).ConfigureAwait(false);
         await store.FinishRoundAsync(round, RoundStatus.Completed, next.ContentHash, null, finishedAt, cancellationToken).ConfigureAwait(false);
-        await store.SetRoundMetricsAsync(round, new Dictionary<string, double>
+        var metrics = new Dictionary<string, double>
         {
             ["fit_results"] = aggregator.Count,
             ["fit_clients"] = selected.Count,
             ["fit_refused"] = stage.Refused,
             ["fit_clipped"] = stage.Clipped,
+            ["bytes_sent"] = stage.BytesSent,
+            ["bytes_received"] = stage.BytesReceived,
             ["fit_seconds"] = (finishedAt - startedAt).TotalSeconds,
-        }, cancellationToken).ConfigureAwait(false);
+        };
+        foreach (var (name, count) in stage.CodecCounts()) metrics[name] = count;
+        await store.SetRoundMetricsAsync(round, metrics, cancellationToken).ConfigureAwait(false);
         runtime.Publish(next.ContentHash, file, global.ContentHash);
         LogRoundCompleted(round, aggregator.Count, selected.Count, (finishedAt - startedAt).TotalSeconds);
         return next;
@@ -239,8 +244,12 @@ public sealed partial class RoundOrchestrator(
         {
             if (!registry.TryGet(clients[i], out var session)) continue;
             string taskId = string.Create(CultureInfo.InvariantCulture, $"r{stage.Round}-{(stage.Kind == TaskKind.Fit ? "fit" : "eval")}-{i}-{Guid.NewGuid():N}");
-            var task = new TaskAssignment(taskId, stage.Round, stage.Kind, global.ContentHash, modelFile?.Length ?? 0,
-                global.Architecture!.ToCanonicalString(), configure(clients[i], i), stage.Deadline);
+            var modelCodec = CodecNegotiation.Choose(session.Codecs, _options.ModelCodecs);
+            var updateCodec = CodecNegotiation.Choose(session.Codecs, _options.UpdateCodecs);
+            long modelBytes = runtime.GetEncodedModel(global.ContentHash, modelCodec)?.Length ?? modelFile?.Length ?? 0;
+            var task = new TaskAssignment(taskId, stage.Round, stage.Kind, global.ContentHash, modelBytes,
+                global.Architecture!.ToCanonicalString(), configure(clients[i], i), stage.Deadline, modelCodec, updateCodec);
+            stage.CountCodecs(modelCodec, updateCodec);
             await store.AddTaskAsync(new TaskRecord(taskId, stage.Round, clients[i], stage.Kind, global.ContentHash, issuedAt, stage.Deadline, TaskStatus.Issued, null, null), cancellationToken).ConfigureAwait(false);
             stage.AddTask(taskId, clients[i]);
             assignments.Add((session, task));

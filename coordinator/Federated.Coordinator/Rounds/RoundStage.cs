@@ -1,5 +1,6 @@
 using Federated.Coordinator.Persistence;
 using Federated.Coordinator.Strategies;
+using Federated.Shared.Codecs;
 using Federated.Shared.Parameters;
 
 namespace Federated.Coordinator.Rounds;
@@ -146,6 +147,46 @@ public sealed class RoundStage
 
     /// <summary>Accepted updates that were scaled down to the norm bound.</summary>
     public int Clipped { get; private set; }
+
+    private readonly int[] _modelCodecs = new int[4];
+    private readonly int[] _updateCodecs = new int[4];
+    private long _bytesSent;
+    private long _bytesReceived;
+
+    /// <summary>Model bytes served to clients for this stage's tasks.</summary>
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
+
+    /// <summary>Result bytes received for this stage's tasks.</summary>
+    public long BytesReceived => Interlocked.Read(ref _bytesReceived);
+
+    public void AddBytesSent(long bytes) => Interlocked.Add(ref _bytesSent, bytes);
+
+    public void AddBytesReceived(long bytes) => Interlocked.Add(ref _bytesReceived, bytes);
+
+    internal void CountCodecs(CodecKind model, CodecKind update)
+    {
+        lock (_gate)
+        {
+            _modelCodecs[(int)model]++;
+            _updateCodecs[(int)update]++;
+        }
+    }
+
+    /// <summary>Tasks per negotiated codec, as round metrics (<c>model_codec_int8</c>, <c>update_codec_fp32</c>, …).</summary>
+    internal IEnumerable<(string Name, int Count)> CodecCounts()
+    {
+        lock (_gate)
+        {
+            var counts = new List<(string, int)>();
+            for (int i = 0; i < _modelCodecs.Length; i++)
+            {
+                string codec = ((CodecKind)i).ToString().ToLowerInvariant();
+                if (_modelCodecs[i] > 0) counts.Add(("model_codec_" + codec, _modelCodecs[i]));
+                if (_updateCodecs[i] > 0) counts.Add(("update_codec_" + codec, _updateCodecs[i]));
+            }
+            return counts;
+        }
+    }
 
     /// <summary>Closes the window and returns the tasks that never got an answer.</summary>
     public IReadOnlyList<string> Close()

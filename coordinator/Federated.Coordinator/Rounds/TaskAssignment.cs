@@ -1,4 +1,5 @@
 using Federated.Coordinator.Persistence;
+using Federated.Shared.Codecs;
 using Federated.Shared.Training;
 
 namespace Federated.Coordinator.Rounds;
@@ -12,4 +13,6 @@ public sealed record TaskAssignment(
     long ModelSizeBytes,
     string Architecture,
     TrainingConfig? Training,
-    DateTimeOffset Deadline);
+    DateTimeOffset Deadline,
+    CodecKind ModelCodec = CodecKind.Fp32,
+    CodecKind UpdateCodec = CodecKind.Fp32);

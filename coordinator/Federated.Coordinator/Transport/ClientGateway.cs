@@ -3,6 +3,8 @@ using Federated.Coordinator.Options;
 using Federated.Coordinator.Persistence;
 using Federated.Coordinator.Rounds;
 using Federated.Coordinator.Validation;
+using Federated.Shared.Codecs;
+using Federated.Shared.Serialization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TaskStatus = Federated.Coordinator.Persistence.TaskStatus;
@@ -24,13 +26,15 @@ public abstract record PullOutcome
 /// <summary>A result as a transport received it.</summary>
 /// <param name="Payload">For fit tasks, the update as a model file; empty for evaluations and failures.</param>
 /// <param name="Error">Set when the client reports that it could not do the task.</param>
+/// <param name="Codec">How <paramref name="Payload"/> is encoded.</param>
 public sealed record ResultSubmission(
     string ClientId,
     string TaskId,
     long ExampleCount,
     IReadOnlyDictionary<string, double> Metrics,
     ReadOnlyMemory<byte> Payload,
-    string? Error);
+    string? Error,
+    CodecKind Codec = CodecKind.Fp32);
 
 public readonly record struct UploadOutcome(bool Accepted, string? Reason);
 
@@ -55,10 +59,11 @@ public sealed partial class ClientGateway(
 
     public int ChunkBytes => _options.ChunkBytes;
 
-    public async Task<string> JoinAsync(string? clientId, string name, CancellationToken cancellationToken)
+    /// <param name="codecs">Codecs the client understands besides FP32; unknown values are ignored.</param>
+    public async Task<string> JoinAsync(string? clientId, string name, CancellationToken cancellationToken, IReadOnlyList<CodecKind>? codecs = null)
     {
         string displayName = string.IsNullOrWhiteSpace(name) ? "unnamed" : name.Trim();
-        var session = registry.Join(clientId, displayName);
+        var session = registry.Join(clientId, displayName, codecs);
         var now = time.GetUtcNow();
         await store.UpsertClientAsync(new ClientRecord(session.ClientId, displayName, session.JoinedAt, now), cancellationToken).ConfigureAwait(false);
         LogJoined(session.ClientId, displayName, registry.Count);
@@ -100,11 +105,25 @@ public sealed partial class ClientGateway(
 
     private PullOutcome.Finished Finished() => new(runtime.FinishReason, runtime.FinalModelHash);
 
-    /// <summary>The model file with this content hash, from memory or the store; null when unknown.</summary>
-    public async Task<byte[]?> GetModelAsync(string contentHash, CancellationToken cancellationToken) =>
-        runtime.TryGetModel(contentHash, out var bytes)
-            ? bytes
-            : await store.GetModelAsync(contentHash.ToLowerInvariant(), cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// The model with this content hash, encoded with <paramref name="codec"/> (FP32: the model file),
+    /// from memory or the store; null when unknown. Counts the bytes from <paramref name="offset"/>
+    /// as sent in the open round.
+    /// </summary>
+    public async Task<byte[]?> GetModelAsync(string contentHash, CancellationToken cancellationToken, CodecKind codec = CodecKind.Fp32, long offset = 0)
+    {
+        byte[]? bytes = runtime.GetEncodedModel(contentHash, codec);
+        if (bytes is null)
+        {
+            byte[]? file = await store.GetModelAsync(contentHash.ToLowerInvariant(), cancellationToken).ConfigureAwait(false);
+            if (file is null) return null;
+            bytes = codec == CodecKind.Fp32
+                ? file
+                : ParameterCodec.Encode(ModelFile.Read(file, contentHash).Parameters, codec == CodecKind.Int8Stochastic ? CodecKind.Int8 : codec);
+        }
+        if (offset >= 0 && offset < bytes.Length) runtime.CurrentStage?.AddBytesSent(bytes.Length - offset);
+        return bytes;
+    }
 
     /// <summary>Validates a result and, when sound, folds it into the open round. Never throws for bad input.</summary>
     public async Task<UploadOutcome> SubmitAsync(ResultSubmission result, CancellationToken cancellationToken)
@@ -142,7 +161,8 @@ public sealed partial class ClientGateway(
 
     private async Task<UploadOutcome> AcceptUpdateAsync(RoundStage stage, ResultSubmission result, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var verdict = UpdateValidator.Validate(result.Payload.Span, result.ExampleCount, stage.Layout, _bounds);
+        stage.AddBytesReceived(result.Payload.Length);
+        var verdict = UpdateValidator.Validate(result.Payload.Span, result.ExampleCount, stage.Layout, _bounds, result.Codec);
         if (!verdict.Accepted)
             return await RefuseClaimedAsync(stage, result, verdict.RejectionReason!, cancellationToken).ConfigureAwait(false);
         if (!stage.AcceptUpdate(result.TaskId, verdict.Delta!.Values, result.ExampleCount, verdict.Clipped))

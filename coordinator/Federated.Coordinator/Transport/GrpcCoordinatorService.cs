@@ -20,7 +20,7 @@ public sealed class GrpcCoordinatorService(ClientGateway gateway) : Protocol.Coo
     {
         if (request.Name.Length > 200)
             throw new RpcException(new Status(StatusCode.InvalidArgument, "The client name is longer than 200 characters."));
-        string clientId = await gateway.JoinAsync(request.ClientId, request.Name, context.CancellationToken).ConfigureAwait(false);
+        string clientId = await gateway.JoinAsync(request.ClientId, request.Name, context.CancellationToken, WireMapping.FromProto(request.Codecs)).ConfigureAwait(false);
         return new JoinReply { ClientId = clientId, MaxChunkBytes = gateway.ChunkBytes, HeartbeatIntervalMs = HeartbeatIntervalMs };
     }
 
@@ -34,7 +34,9 @@ public sealed class GrpcCoordinatorService(ClientGateway gateway) : Protocol.Coo
     public override async Task DownloadModel(DownloadModelRequest request, IServerStreamWriter<ModelChunk> responseStream, ServerCallContext context)
     {
         if (!gateway.Heartbeat(request.ClientId)) throw UnknownClient(request.ClientId);
-        byte[] model = await gateway.GetModelAsync(request.ModelHash, context.CancellationToken).ConfigureAwait(false)
+        var codec = WireMapping.FromProto(request.Codec)
+            ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"Unknown codec {request.Codec}."));
+        byte[] model = await gateway.GetModelAsync(request.ModelHash, context.CancellationToken, codec, request.Offset).ConfigureAwait(false)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"No model with content hash '{request.ModelHash}'."));
         if (request.Offset < 0 || request.Offset > model.Length)
             throw new RpcException(new Status(StatusCode.OutOfRange, $"Offset {request.Offset} is outside the model's {model.Length} bytes."));
@@ -74,9 +76,11 @@ public sealed class GrpcCoordinatorService(ClientGateway gateway) : Protocol.Coo
         if (received != payload.Length)
             return await RefuseAsync(header, $"the upload ended after {received} of the declared {payload.Length} bytes", cancellationToken).ConfigureAwait(false);
 
+        if (WireMapping.FromProto(header.Codec) is not { } codec)
+            return await RefuseAsync(header, $"unknown codec {header.Codec}", cancellationToken).ConfigureAwait(false);
         var metrics = new Dictionary<string, double>(header.Metrics, StringComparer.Ordinal);
         var outcome = await gateway.SubmitAsync(
-            new ResultSubmission(header.ClientId, header.TaskId, header.ExampleCount, metrics, payload, header.Error.Length > 0 ? header.Error : null),
+            new ResultSubmission(header.ClientId, header.TaskId, header.ExampleCount, metrics, payload, header.Error.Length > 0 ? header.Error : null, codec),
             cancellationToken).ConfigureAwait(false);
         return new UploadReply { Accepted = outcome.Accepted, Reason = outcome.Reason ?? "" };
     }

@@ -1,5 +1,6 @@
 using Federated.Coordinator.Rounds;
 using Federated.Protocol;
+using Federated.Shared.Codecs;
 using Federated.Shared.Training;
 using Google.Protobuf.WellKnownTypes;
 using ProtoTaskKind = Federated.Protocol.TaskKind;
@@ -17,6 +18,20 @@ public static class WireMapping
         PullOutcome.Finished finished => new PullTaskReply { Finished = new Finished { Reason = finished.Reason, FinalModelHash = finished.FinalModelHash ?? "" } },
         _ => null,
     };
+    /// <summary>The codecs a client declared, keeping only those this build knows.</summary>
+    public static IReadOnlyList<CodecKind> FromProto(IEnumerable<Codec> codecs)
+    {
+        var known = new List<CodecKind>();
+        foreach (var codec in codecs)
+        {
+            if (System.Enum.IsDefined((CodecKind)codec)) known.Add((CodecKind)codec);
+        }
+        return known;
+    }
+
+    /// <summary>A codec as this build knows it, or null for a value it does not.</summary>
+    public static CodecKind? FromProto(Codec codec) => System.Enum.IsDefined((CodecKind)codec) ? (CodecKind)codec : null;
+
     /// <summary>A task as the wire carries it.</summary>
     public static TaskSpec ToProto(TaskAssignment task)
     {
@@ -29,6 +44,8 @@ public static class WireMapping
             ModelSizeBytes = task.ModelSizeBytes,
             Architecture = task.Architecture,
             Deadline = Timestamp.FromDateTimeOffset(task.Deadline),
+            ModelCodec = (Codec)task.ModelCodec,
+            UpdateCodec = (Codec)task.UpdateCodec,
         };
         if (task.Training is { } training)
         {

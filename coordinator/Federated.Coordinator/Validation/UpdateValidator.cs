@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Federated.Shared.Codecs;
 using Federated.Shared.Parameters;
 using Federated.Shared.Serialization;
 
@@ -28,7 +29,8 @@ public readonly record struct UpdateVerdict(ParameterBuffer? Delta, string? Reje
 /// </summary>
 public static class UpdateValidator
 {
-    public static UpdateVerdict Validate(ReadOnlySpan<byte> payload, long exampleCount, ParameterLayout expectedLayout, UpdateBounds bounds)
+    /// <param name="codec">How the payload is encoded: FP32 is a model file, the others encoded-parameter payloads.</param>
+    public static UpdateVerdict Validate(ReadOnlySpan<byte> payload, long exampleCount, ParameterLayout expectedLayout, UpdateBounds bounds, CodecKind codec = CodecKind.Fp32)
     {
         ArgumentNullException.ThrowIfNull(expectedLayout);
         ArgumentNullException.ThrowIfNull(bounds);
@@ -40,18 +42,32 @@ public static class UpdateValidator
             return UpdateVerdict.Reject("the update has no payload");
 
         ModelSnapshot snapshot;
-        try
+        if (codec == CodecKind.Fp32)
         {
-            snapshot = ModelFile.Read(payload, source: "the update");
+            try
+            {
+                snapshot = ModelFile.Read(payload, source: "the update");
+            }
+            catch (ModelFileException e)
+            {
+                return UpdateVerdict.Reject($"malformed update: {e.Message}");
+            }
+            var layout = snapshot.Parameters.Layout;
+            if (!layout.Equals(expectedLayout))
+                return UpdateVerdict.Reject($"wrong layout: expected {expectedLayout} ({expectedLayout.Fingerprint[..12]}), got {layout} ({layout.Fingerprint[..12]}){FirstDifference(expectedLayout, layout)}");
         }
-        catch (ModelFileException e)
+        else
         {
-            return UpdateVerdict.Reject($"malformed update: {e.Message}");
+            try
+            {
+                // The payload names its layout by fingerprint; decoding checks it against ours.
+                snapshot = new ModelSnapshot(0, null, ParameterCodec.Decode(payload, expectedLayout));
+            }
+            catch (CodecException e)
+            {
+                return UpdateVerdict.Reject($"malformed {codec} update: {e.Message}");
+            }
         }
-
-        var layout = snapshot.Parameters.Layout;
-        if (!layout.Equals(expectedLayout))
-            return UpdateVerdict.Reject($"wrong layout: expected {expectedLayout} ({expectedLayout.Fingerprint[..12]}), got {layout} ({layout.Fingerprint[..12]}){FirstDifference(expectedLayout, layout)}");
 
         if (!TensorPrimitives.IsFiniteAll<float>(snapshot.Parameters.Values))
             return UpdateVerdict.Reject($"the update holds NaN or infinite values (first in tensor '{FirstNonFiniteTensor(snapshot.Parameters)}')");

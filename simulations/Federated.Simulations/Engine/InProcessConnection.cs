@@ -16,7 +16,7 @@ internal sealed class InProcessConnection(ClientGateway gateway) : ICoordinatorC
 
     public async Task<JoinReply> JoinAsync(JoinRequest request, CancellationToken cancellationToken)
     {
-        string clientId = await gateway.JoinAsync(request.ClientId, request.Name, cancellationToken).ConfigureAwait(false);
+        string clientId = await gateway.JoinAsync(request.ClientId, request.Name, cancellationToken, WireMapping.FromProto(request.Codecs)).ConfigureAwait(false);
         return new JoinReply { ClientId = clientId, MaxChunkBytes = gateway.ChunkBytes, HeartbeatIntervalMs = 10_000 };
     }
 
@@ -26,10 +26,11 @@ internal sealed class InProcessConnection(ClientGateway gateway) : ICoordinatorC
         return WireMapping.ToProto(outcome) ?? throw UnknownClient(request.ClientId);
     }
 
-    public async Task<long> DownloadModelAsync(string clientId, string modelHash, long offset, Stream destination, CancellationToken cancellationToken)
+    public async Task<long> DownloadModelAsync(string clientId, string modelHash, Codec codec, long offset, Stream destination, CancellationToken cancellationToken)
     {
         if (!gateway.Heartbeat(clientId)) throw UnknownClient(clientId);
-        byte[] model = await gateway.GetModelAsync(modelHash, cancellationToken).ConfigureAwait(false)
+        var kind = WireMapping.FromProto(codec) ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"Unknown codec {codec}."));
+        byte[] model = await gateway.GetModelAsync(modelHash, cancellationToken, kind, offset).ConfigureAwait(false)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"No model with content hash '{modelHash}'."));
         await destination.WriteAsync(model.AsMemory((int)offset), cancellationToken).ConfigureAwait(false);
         return model.Length;
@@ -39,7 +40,8 @@ internal sealed class InProcessConnection(ClientGateway gateway) : ICoordinatorC
     {
         var metrics = new Dictionary<string, double>(header.Metrics, StringComparer.Ordinal);
         var outcome = await gateway.SubmitAsync(
-            new ResultSubmission(header.ClientId, header.TaskId, header.ExampleCount, metrics, payload, header.Error.Length > 0 ? header.Error : null),
+            new ResultSubmission(header.ClientId, header.TaskId, header.ExampleCount, metrics, payload, header.Error.Length > 0 ? header.Error : null,
+                WireMapping.FromProto(header.Codec) ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"Unknown codec {header.Codec}."))),
             cancellationToken).ConfigureAwait(false);
         return new UploadReply { Accepted = outcome.Accepted, Reason = outcome.Reason ?? "" };
     }

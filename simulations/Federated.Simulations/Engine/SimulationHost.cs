@@ -110,6 +110,8 @@ internal sealed class SimulationHost : IAsyncDisposable
             ["Federation:Training:Momentum"] = Invariant(training.Momentum),
             ["Federation:Training:WeightDecay"] = Invariant(training.WeightDecay),
             ["Federation:Training:ProximalMu"] = Invariant(training.ProximalMu),
+            ["Federation:ModelCodecs:0"] = scenario.ModelCodec,
+            ["Federation:UpdateCodecs:0"] = scenario.UpdateCodec,
             ["Federation:Strategy:Name"] = scenario.Strategy.Name,
             ["Federation:Strategy:Options:ServerLearningRate"] = strategy.ServerLearningRate is { } rate ? Invariant(rate) : null,
             ["Federation:Strategy:Options:ServerMomentum"] = Invariant(strategy.ServerMomentum),

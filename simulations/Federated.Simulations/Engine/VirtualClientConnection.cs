@@ -62,8 +62,8 @@ internal sealed class VirtualClientConnection(ICoordinatorConnection inner, Virt
         return reply;
     }
 
-    public Task<long> DownloadModelAsync(string clientId, string modelHash, long offset, Stream destination, CancellationToken cancellationToken) =>
-        inner.DownloadModelAsync(clientId, modelHash, offset, destination, cancellationToken);
+    public Task<long> DownloadModelAsync(string clientId, string modelHash, Codec codec, long offset, Stream destination, CancellationToken cancellationToken) =>
+        inner.DownloadModelAsync(clientId, modelHash, codec, offset, destination, cancellationToken);
 
     public async Task<UploadReply> UploadResultAsync(ResultHeader header, ReadOnlyMemory<byte> payload, int chunkBytes, CancellationToken cancellationToken)
     {

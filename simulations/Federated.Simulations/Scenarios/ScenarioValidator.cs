@@ -56,6 +56,12 @@ public static class ScenarioValidator
         Check(training.WeightDecay >= 0 && double.IsFinite(training.WeightDecay), "training.weightDecay", ">= 0", training.WeightDecay);
         Check(training.ProximalMu >= 0 && double.IsFinite(training.ProximalMu), "training.proximalMu", ">= 0", training.ProximalMu);
 
+        foreach (var (key, value) in new[] { ("modelCodec", scenario.ModelCodec), ("updateCodec", scenario.UpdateCodec) })
+        {
+            if (!Enum.TryParse<Federated.Shared.Codecs.CodecKind>(value, ignoreCase: true, out _))
+                errors.Add($"{key}: {Quote(value)} is not one of fp32, fp16, int8, int8stochastic.");
+        }
+
         var faults = scenario.Faults;
         CheckProbability(faults.DropoutProbability, "faults.dropoutProbability");
         CheckProbability(faults.StragglerFraction, "faults.stragglerFraction");

@@ -42,6 +42,12 @@ public sealed record SimulationScenario
 
     public FaultSpec Faults { get; init; } = new();
 
+    /// <summary>How models travel to clients: fp32, fp16, int8.</summary>
+    public string ModelCodec { get; init; } = "fp32";
+
+    /// <summary>How updates travel back: fp32, fp16, int8, int8stochastic.</summary>
+    public string UpdateCodec { get; init; } = "fp32";
+
     /// <summary>Simulated seconds a round may take before missing clients count as failures.</summary>
     public double RoundTimeoutSeconds { get; init; } = 600;
 

@@ -29,7 +29,10 @@ public class RoundRobustnessTests
         ["FederatedEvaluation"] = "false",
     };
 
-    private static async Task<ClientRunSummary[]> RunClientsAsync(LoopbackCoordinator coordinator, params ILocalTrainer[] trainers)
+    private static Task<ClientRunSummary[]> RunClientsAsync(LoopbackCoordinator coordinator, params ILocalTrainer[] trainers) =>
+        RunClientsAsync(coordinator, _ => { }, trainers);
+
+    private static async Task<ClientRunSummary[]> RunClientsAsync(LoopbackCoordinator coordinator, Action<FederatedClientOptions> configure, params ILocalTrainer[] trainers)
     {
         using var timeout = new CancellationTokenSource(TestTimeout);
         var runs = new List<Task<ClientRunSummary>>();
@@ -39,6 +42,7 @@ public class RoundRobustnessTests
             var connection = new GrpcCoordinatorConnection(coordinator.Address);
             connections.Add(connection);
             var options = new FederatedClientOptions { Name = $"client-{i}", CacheDirectory = Path.Combine(coordinator.Directory, $"cache-{i}") };
+            if (i == trainers.Length - 1) configure(options);
             runs.Add(new FederatedClient(connection, trainers[i], options).RunAsync(timeout.Token));
         }
         try
@@ -178,6 +182,35 @@ public class RoundRobustnessTests
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Quantized_models_and_updates_are_negotiated_per_client_and_counted()
+    {
+        var settings = Settings("00:01:00");
+        settings["ModelCodecs:0"] = "Int8";
+        settings["UpdateCodecs:0"] = "Int8Stochastic";
+        settings["MinResults"] = "3";
+        await using var coordinator = await LoopbackCoordinator.StartAsync(settings);
+        // The last client declares no codecs: it must get (and send) FP32.
+        await RunClientsAsync(coordinator, options => options.Codecs.Clear(),
+            new ConstantDeltaTrainer(0.25f, 1), new ConstantDeltaTrainer(0.25f, 1), new ConstantDeltaTrainer(0.25f, 1));
+
+        await using var store = await coordinator.OpenStoreAsync();
+        var round = (await store.GetRoundAsync(1))!;
+        Assert.Equal(RoundStatus.Completed, round.Status);
+        Assert.Equal(2, round.Metrics["model_codec_int8"]);
+        Assert.Equal(1, round.Metrics["model_codec_fp32"]);
+        Assert.Equal(2, round.Metrics["update_codec_int8stochastic"]);
+        Assert.Equal(1, round.Metrics["update_codec_fp32"]);
+        Assert.True(round.Metrics["bytes_sent"] > 0 && round.Metrics["bytes_received"] > 0);
+
+        var before = ModelFile.Read((await store.GetModelAsync(round.InputModelHash))!);
+        var after = ModelFile.Read((await store.GetModelAsync(round.OutputModelHash!))!);
+        // Each client's Δ is relative to the model it received (quantized for two of them) and
+        // sent through INT8: the mean moves each parameter by 0.25 up to the quantization steps.
+        for (int i = 0; i < after.Parameters.Length; i++)
+            Assert.Equal(before.Parameters.Values[i] + 0.25f, after.Parameters.Values[i], 0.01f);
     }
 
     [Fact]
