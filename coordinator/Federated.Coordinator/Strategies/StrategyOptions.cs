@@ -4,7 +4,7 @@ namespace Federated.Coordinator.Strategies;
 /// Hyperparameters of the strategies, meant for the configuration section
 /// <c>Federation:Strategy:Options</c>; each strategy reads the ones it uses. Defaults in one place.
 /// </summary>
-public sealed class StrategyOptions
+public sealed record StrategyOptions
 {
     /// <summary>The configuration path of these options; validation errors name keys under it.</summary>
     public const string SectionName = "Federation:Strategy:Options";

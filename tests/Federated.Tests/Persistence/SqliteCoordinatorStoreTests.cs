@@ -60,7 +60,7 @@ public sealed class SqliteCoordinatorStoreTests : IAsyncLifetime, IDisposable
         }
 
         Assert.Equal("wal", await QueryScalarAsync<string>("PRAGMA journal_mode;"));
-        Assert.Equal(1L, await QueryScalarAsync<long>("PRAGMA user_version;"));
+        Assert.Equal((long)SqliteSchema.LatestVersion, await QueryScalarAsync<long>("PRAGMA user_version;"));
     }
 
     [Fact]
