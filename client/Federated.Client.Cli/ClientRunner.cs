@@ -29,6 +29,7 @@ internal static partial class ClientRunner
                 Name = settings.Name,
                 CacheDirectory = settings.CacheDirectory,
                 MaxAttempts = settings.MaxAttempts,
+                TopKFraction = settings.TopKFraction,
             };
             options.Properties["device"] = settings.Device;
             options.Properties["examples"] = train.Count.ToString(CultureInfo.InvariantCulture);

@@ -14,4 +14,5 @@ internal sealed record ClientSettings(
     string Name,
     int Threads,
     string CacheDirectory,
-    int MaxAttempts);
+    int MaxAttempts,
+    double TopKFraction);

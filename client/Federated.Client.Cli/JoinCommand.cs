@@ -60,6 +60,10 @@ internal static class JoinCommand
             Description = "Folder where downloaded models are kept by content hash.",
             DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "federated-model-cache"),
         };
+        var topK = new Option<double>("--top-k")
+        {
+            Description = "Send only this fraction of each update's largest entries, carrying the rest to the next round (0 = whole updates).",
+        };
         var maxAttempts = new Option<int>("--max-attempts")
         {
             Description = "Give up after this many failed attempts to reach the coordinator in a row (0 = keep trying).",
@@ -67,7 +71,7 @@ internal static class JoinCommand
 
         var root = new RootCommand("Joins a Federated federation and trains on local data with TorchSharp; the data never leaves this machine.")
         {
-            coordinator, data, labelColumn, shard, shardSeed, heldOut, limit, device, name, threads, cache, maxAttempts,
+            coordinator, data, labelColumn, shard, shardSeed, heldOut, limit, device, name, threads, cache, topK, maxAttempts,
         };
         root.Validators.Add(result =>
         {
@@ -80,6 +84,7 @@ internal static class JoinCommand
             if (result.GetValue(limit) < 0) result.AddError("--limit must be 0 (all) or positive.");
             if (result.GetValue(threads) < 0) result.AddError("--threads must be 0 (default) or positive.");
             if (result.GetValue(maxAttempts) < 0) result.AddError("--max-attempts must be 0 (forever) or positive.");
+            if (result.GetValue(topK) is < 0 or > 1) result.AddError("--top-k must be in [0, 1].");
         });
         root.SetAction((result, cancellationToken) =>
         {
@@ -89,7 +94,7 @@ internal static class JoinCommand
             var settings = new ClientSettings(
                 address!, result.GetValue(data)!, result.GetValue(labelColumn)!,
                 shardIndex, shardCount, result.GetValue(shardSeed), result.GetValue(heldOut), result.GetValue(limit),
-                result.GetValue(device)!, result.GetValue(name)!, result.GetValue(threads), result.GetValue(cache)!, result.GetValue(maxAttempts));
+                result.GetValue(device)!, result.GetValue(name)!, result.GetValue(threads), result.GetValue(cache)!, result.GetValue(maxAttempts), result.GetValue(topK));
             return ClientRunner.RunAsync(settings, cancellationToken);
         });
         return root;

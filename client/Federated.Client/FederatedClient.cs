@@ -5,6 +5,7 @@ using Federated.Client.Training;
 using Federated.Protocol;
 using Federated.Shared.Codecs;
 using Federated.Shared.Models;
+using Federated.Shared.Parameters;
 using Federated.Shared.Serialization;
 using Federated.Shared.Training;
 using Grpc.Core;
@@ -33,6 +34,7 @@ public sealed partial class FederatedClient
     private string _clientId = "";
     private int _chunkBytes = 1 << 20;
     private TimeSpan _heartbeatInterval = TimeSpan.FromSeconds(10);
+    private TopKSparsifier? _sparsifier;
 
     /// <param name="cache">Where models are kept; by default a folder (<see cref="FederatedClientOptions.CacheDirectory"/>).</param>
     /// <param name="time">The clock that task deadlines are read against (simulations run on a simulated one).</param>
@@ -113,11 +115,9 @@ public sealed partial class FederatedClient
             if (task.Kind == Protocol.TaskKind.Fit)
             {
                 var fit = await _trainer.FitAsync(architecture, model.Parameters, ToConfig(task.Train), deadline.Token).ConfigureAwait(false);
-                payload = task.UpdateCodec == Codec.Fp32
-                    ? ModelFile.ToBytes(new ModelSnapshot(task.Round, null, fit.Delta))
-                    : ParameterCodec.Encode(fit.Delta, (CodecKind)task.UpdateCodec, seed: unchecked((int)task.Train.Seed));
-                header.Codec = task.UpdateCodec;
+                payload = EncodeUpdate(fit.Delta, task);
                 header.ExampleCount = fit.ExampleCount;
+                header.Codec = task.UpdateCodec;
                 foreach (var (name, value) in fit.Metrics) header.Metrics[name] = value;
             }
             else
@@ -175,6 +175,25 @@ public sealed partial class FederatedClient
                 LogDownloadRejected(contentHash, e.Message);
             }
         }
+    }
+
+    /// <summary>
+    /// The update as the task asks for it: a model file for FP32, an encoded payload otherwise;
+    /// sparse (top-k with error feedback) when configured.
+    /// </summary>
+    private byte[] EncodeUpdate(ParameterBuffer delta, TaskSpec task)
+    {
+        var codec = (CodecKind)task.UpdateCodec;
+        int seed = unchecked((int)(task.Train?.Seed ?? 0));
+        if (_options.TopKFraction > 0)
+        {
+            if (_sparsifier is null || !_sparsifier.Layout.Equals(delta.Layout))
+                _sparsifier = new TopKSparsifier(delta.Layout, _options.TopKFraction);
+            return ParameterCodec.EncodeSparse(_sparsifier.Sparsify(delta.Values), codec, seed);
+        }
+        return codec == CodecKind.Fp32
+            ? ModelFile.ToBytes(new ModelSnapshot(task.Round, null, delta))
+            : ParameterCodec.Encode(delta, codec, seed);
     }
 
     /// <summary>A model sent quantized (FP16, INT8): decoded against the task's architecture; its payload's checksum guards it.</summary>

@@ -27,6 +27,13 @@ public sealed class FederatedClientOptions
     /// </summary>
     public IList<CodecKind> Codecs { get; } = [CodecKind.Fp16, CodecKind.Int8, CodecKind.Int8Stochastic];
 
+    /// <summary>
+    /// Send only this fraction of each update's entries, the largest in magnitude, and carry the
+    /// rest over to the next round (top-k with error feedback). 0 sends whole updates. The carried
+    /// residual costs one model's worth of memory per client.
+    /// </summary>
+    public double TopKFraction { get; set; }
+
     /// <summary>Facts sent at join (device, dataset size, …).</summary>
     public IDictionary<string, string> Properties { get; } = new Dictionary<string, string>();
 }

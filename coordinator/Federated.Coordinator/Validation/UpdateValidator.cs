@@ -29,7 +29,7 @@ public readonly record struct UpdateVerdict(ParameterBuffer? Delta, string? Reje
 /// </summary>
 public static class UpdateValidator
 {
-    /// <param name="codec">How the payload is encoded: FP32 is a model file, the others encoded-parameter payloads.</param>
+    /// <param name="codec">How the client says it encoded the payload (for messages); the payload's own magic decides how it is read.</param>
     public static UpdateVerdict Validate(ReadOnlySpan<byte> payload, long exampleCount, ParameterLayout expectedLayout, UpdateBounds bounds, CodecKind codec = CodecKind.Fp32)
     {
         ArgumentNullException.ThrowIfNull(expectedLayout);
@@ -42,7 +42,8 @@ public static class UpdateValidator
             return UpdateVerdict.Reject("the update has no payload");
 
         ModelSnapshot snapshot;
-        if (codec == CodecKind.Fp32)
+        // A model file (FP32) or an encoded-parameters payload (any codec, dense or top-k sparse).
+        if (!payload.StartsWith("FEDENC1\0"u8))
         {
             try
             {

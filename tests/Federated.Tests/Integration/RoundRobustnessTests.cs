@@ -214,6 +214,25 @@ public class RoundRobustnessTests
     }
 
     [Fact]
+    public async Task Top_k_client_sends_only_its_largest_entries()
+    {
+        var settings = Settings("00:01:00");
+        settings["MinResults"] = "3";
+        await using var coordinator = await LoopbackCoordinator.StartAsync(settings);
+        // The last client keeps 10% of its 15 entries (2; equal magnitudes, so the first two).
+        await RunClientsAsync(coordinator, options => options.TopKFraction = 0.1,
+            new ConstantDeltaTrainer(0.3f, 1), new ConstantDeltaTrainer(0.3f, 1), new ConstantDeltaTrainer(0.3f, 1));
+
+        await using var store = await coordinator.OpenStoreAsync();
+        var round = (await store.GetRoundAsync(1))!;
+        float[] before = ModelFile.Read((await store.GetModelAsync(round.InputModelHash))!).Parameters.Array;
+        float[] after = ModelFile.Read((await store.GetModelAsync(round.OutputModelHash!))!).Parameters.Array;
+        Assert.Equal(0.3f, after[0] - before[0], 1e-6f);
+        Assert.Equal(0.3f, after[1] - before[1], 1e-6f);
+        for (int i = 2; i < after.Length; i++) Assert.Equal(0.2f, after[i] - before[i], 1e-6f);
+    }
+
+    [Fact]
     public async Task Results_for_tasks_never_issued_and_malformed_uploads_are_refused_and_recorded()
     {
         await using var coordinator = await LoopbackCoordinator.StartAsync(Settings("00:01:00"));
