@@ -75,8 +75,9 @@ internal static class JoinCommand
         };
         root.Validators.Add(result =>
         {
-            if (!TryParseAddress(result.GetValue(coordinator), out _))
-                result.AddError($"--coordinator '{result.GetValue(coordinator)}' is not an http:// or https:// address.");
+            // Validators see only what was typed (defaults are filled in later): check a given address.
+            if (result.GetValue(coordinator) is { } address && !TryParseAddress(address, out _))
+                result.AddError($"--coordinator '{address}' is not an http:// or https:// address.");
             if (result.GetValue(shard) is { } text && !TryParseShard(text, out _, out _))
                 result.AddError($"--shard '{text}' is not of the form K/N with 1 <= K <= N.");
             if (result.GetValue(heldOut) is < 0 or >= 1)
