@@ -147,6 +147,18 @@ public sealed partial class RoundOrchestrator(
 
         var aggregator = stage.Aggregator!;
         var finishedAt = time.GetUtcNow();
+        // Failed rounds keep their numbers too: who answered, who was refused, what travelled.
+        var metrics = new Dictionary<string, double>
+        {
+            ["fit_results"] = aggregator.Count,
+            ["fit_clients"] = selected.Count,
+            ["fit_refused"] = stage.Refused,
+            ["fit_clipped"] = stage.Clipped,
+            ["bytes_sent"] = stage.BytesSent,
+            ["bytes_received"] = stage.BytesReceived,
+            ["fit_seconds"] = (finishedAt - startedAt).TotalSeconds,
+        };
+        foreach (var (name, count) in stage.CodecCounts()) metrics[name] = count;
         ModelSnapshot next;
         try
         {
@@ -169,6 +181,7 @@ public sealed partial class RoundOrchestrator(
             if (failure is not null)
             {
                 await store.FinishRoundAsync(round, RoundStatus.Failed, null, failure, finishedAt, cancellationToken).ConfigureAwait(false);
+                await store.SetRoundMetricsAsync(round, metrics, cancellationToken).ConfigureAwait(false);
                 LogRoundFailed(round, failure);
                 return global;
             }
@@ -185,17 +198,6 @@ public sealed partial class RoundOrchestrator(
         if (strategy.SaveState() is { } state)
             await store.SaveStrategyStateAsync(round, strategy.Name, state, cancellationToken).ConfigureAwait(false);
         await store.FinishRoundAsync(round, RoundStatus.Completed, next.ContentHash, null, finishedAt, cancellationToken).ConfigureAwait(false);
-        var metrics = new Dictionary<string, double>
-        {
-            ["fit_results"] = aggregator.Count,
-            ["fit_clients"] = selected.Count,
-            ["fit_refused"] = stage.Refused,
-            ["fit_clipped"] = stage.Clipped,
-            ["bytes_sent"] = stage.BytesSent,
-            ["bytes_received"] = stage.BytesReceived,
-            ["fit_seconds"] = (finishedAt - startedAt).TotalSeconds,
-        };
-        foreach (var (name, count) in stage.CodecCounts()) metrics[name] = count;
         await store.SetRoundMetricsAsync(round, metrics, cancellationToken).ConfigureAwait(false);
         runtime.Publish(next.ContentHash, file, global.ContentHash);
         LogRoundCompleted(round, aggregator.Count, selected.Count, (finishedAt - startedAt).TotalSeconds);
