@@ -4,6 +4,7 @@ using Federated.Client.Connection;
 using Federated.Client.Training;
 using Federated.Protocol;
 using Federated.Shared.Codecs;
+using Federated.Shared.Metrics;
 using Federated.Shared.Models;
 using Federated.Shared.Parameters;
 using Federated.Shared.Serialization;
@@ -310,12 +311,8 @@ public sealed partial class FederatedClient
         return config;
     }
 
-    private static string Describe(ResultHeader header)
-    {
-        var parts = new List<string>(header.Metrics.Count + 1) { string.Create(CultureInfo.InvariantCulture, $"examples={header.ExampleCount}") };
-        foreach (var (name, value) in header.Metrics) parts.Add(string.Create(CultureInfo.InvariantCulture, $"{name}={value:0.####}"));
-        return string.Join(", ", parts);
-    }
+    private static string Describe(ResultHeader header) =>
+        MetricsText.Format(header.Metrics, string.Create(CultureInfo.InvariantCulture, $"examples={header.ExampleCount}"));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Joined the coordinator at {Address} as client {ClientId}")]
     private partial void LogJoined(string address, string clientId);

@@ -56,14 +56,16 @@ public sealed class FederationRuntime : IDisposable
     {
         if (!_models.TryGetValue(contentHash, out var modelFile)) return null;
         if (codec == CodecKind.Fp32) return modelFile;
-        return _encoded.GetOrAdd((contentHash.ToLowerInvariant(), codec), static (key, file) =>
-        {
-            var snapshot = ModelFile.Read(file, key.Hash);
-            // Models are quantized deterministically: every client gets the same bytes.
-            var kind = key.Codec == CodecKind.Int8Stochastic ? CodecKind.Int8 : key.Codec;
-            return ParameterCodec.Encode(snapshot.Parameters, kind);
-        }, modelFile);
+        return _encoded.GetOrAdd((contentHash.ToLowerInvariant(), codec),
+            static (key, file) => EncodeModel(ModelFile.Read(file, key.Hash).Parameters, key.Codec), modelFile);
     }
+
+    /// <summary>
+    /// A model as a <paramref name="codec"/> download. Models are quantized deterministically
+    /// (stochastic rounding is for updates): every client gets the same bytes.
+    /// </summary>
+    public static byte[] EncodeModel(Shared.Parameters.ParameterBuffer parameters, CodecKind codec) =>
+        ParameterCodec.Encode(parameters, codec == CodecKind.Int8Stochastic ? CodecKind.Int8 : codec);
 
     public bool TryGetModel(string contentHash, out byte[] modelFile) => _models.TryGetValue(contentHash, out modelFile!);
 

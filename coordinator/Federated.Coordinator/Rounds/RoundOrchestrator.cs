@@ -4,6 +4,7 @@ using Federated.Coordinator.Options;
 using Federated.Coordinator.Persistence;
 using Federated.Coordinator.Strategies;
 using Federated.Shared.Codecs;
+using Federated.Shared.Metrics;
 using Federated.Shared.Models;
 using Federated.Shared.Parameters;
 using Federated.Shared.Serialization;
@@ -233,7 +234,7 @@ public sealed partial class RoundOrchestrator(
         }
         if (metrics.Count == 0) return;
         await store.SetRoundMetricsAsync(round, metrics, cancellationToken).ConfigureAwait(false);
-        string described = Describe(metrics);
+        string described = MetricsText.Format(metrics);
         LogEvaluation(round, described);
     }
 
@@ -290,13 +291,6 @@ public sealed partial class RoundOrchestrator(
         if (record.Metrics.TryGetValue("fit_seconds", out double seconds))
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"training {seconds:0.0} s"));
         if (record.FailureReason is not null) parts.Add(record.FailureReason);
-        return string.Join(", ", parts);
-    }
-
-    private static string Describe(Dictionary<string, double> metrics)
-    {
-        var parts = new List<string>(metrics.Count);
-        foreach (var (name, value) in metrics) parts.Add(string.Create(CultureInfo.InvariantCulture, $"{name}={value:0.####}"));
         return string.Join(", ", parts);
     }
 

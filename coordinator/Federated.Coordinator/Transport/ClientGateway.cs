@@ -119,7 +119,7 @@ public sealed partial class ClientGateway(
             if (file is null) return null;
             bytes = codec == CodecKind.Fp32
                 ? file
-                : ParameterCodec.Encode(ModelFile.Read(file, contentHash).Parameters, codec == CodecKind.Int8Stochastic ? CodecKind.Int8 : codec);
+                : FederationRuntime.EncodeModel(ModelFile.Read(file, contentHash).Parameters, codec);
         }
         if (offset >= 0 && offset < bytes.Length) runtime.CurrentStage?.AddBytesSent(bytes.Length - offset);
         return bytes;
