@@ -8,4 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 dotnet build simulations/Federated.Simulations.Cli -c Release --nologo -v quiet -clp:ErrorsOnly
-exec dotnet simulations/Federated.Simulations.Cli/bin/Release/net10.0/federated-sim.dll --output runs "$@"
+# Runs land in ./runs unless the caller names another folder.
+output=(--output runs)
+for arg in "$@"; do
+  case "$arg" in --output|--output=*) output=() ;; esac
+done
+exec dotnet simulations/Federated.Simulations.Cli/bin/Release/net10.0/federated-sim.dll "${output[@]}" "$@"

@@ -37,6 +37,7 @@ public static class CoordinatorServiceCollectionExtensions
         services.AddSingleton<ClientRegistry>();
         services.AddSingleton<FederationRuntime>();
         services.AddSingleton<ClientGateway>();
+        services.AddSingleton<UploadBuffers>();
         services.AddHostedService<StoreInitializer>();
         services.AddHostedService<RoundOrchestrator>();
         services.AddGrpc(grpc =>

@@ -61,6 +61,13 @@ public sealed class FederationOptions
     /// <summary>Size of model and result chunks on the wire (gRPC refuses messages over 4 MB).</summary>
     public int ChunkBytes { get; set; } = 1 << 20;
 
+    /// <summary>
+    /// Uploads received at the same time over gRPC; further ones wait (held back by flow control).
+    /// Each holds one payload in memory, so this bounds the coordinator's upload memory to about
+    /// this many payloads. Raise it when clients have slow uplinks and the coordinator has memory.
+    /// </summary>
+    public int MaxConcurrentUploads { get; set; } = 2;
+
     public TrainingOptions Training { get; set; } = new();
 
     /// <summary>

@@ -39,6 +39,7 @@ public sealed class FederationOptionsValidator : IValidateOptions<FederationOpti
         Require(options.MaxExampleCount >= 1, "MaxExampleCount", options.MaxExampleCount, "must be at least 1");
         Require(!string.IsNullOrWhiteSpace(options.DatabasePath), "DatabasePath", options.DatabasePath, "must name a file");
         Require(options.ChunkBytes is >= 1024 and <= 4 * 1024 * 1024 - 1024, "ChunkBytes", options.ChunkBytes, "must be between 1 KiB and just under 4 MiB");
+        Require(options.MaxConcurrentUploads is >= 1 and <= 1024, "MaxConcurrentUploads", options.MaxConcurrentUploads, "must be between 1 and 1024");
         var training = options.Training;
         Require(training.Epochs >= 1, "Training:Epochs", training.Epochs, "must be at least 1");
         Require(training.BatchSize >= 1, "Training:BatchSize", training.BatchSize, "must be at least 1");

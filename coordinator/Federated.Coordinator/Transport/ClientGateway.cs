@@ -4,6 +4,7 @@ using Federated.Coordinator.Persistence;
 using Federated.Coordinator.Rounds;
 using Federated.Coordinator.Validation;
 using Federated.Shared.Codecs;
+using Federated.Shared.Parameters;
 using Federated.Shared.Serialization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -49,10 +50,16 @@ public sealed partial class ClientGateway(
     ICoordinatorStore store,
     IOptions<FederationOptions> options,
     TimeProvider time,
-    ILogger<ClientGateway> logger)
+    ILogger<ClientGateway> logger) : IDisposable
 {
     private readonly FederationOptions _options = options.Value;
     private readonly UpdateBounds _bounds = new(options.Value.MaxExampleCount, options.Value.MaxUpdateNorm, options.Value.UpdateNormPolicy == UpdateNormPolicy.Clip);
+
+    // Updates are checked and folded in one at a time through one decode buffer, so however many
+    // uploads arrive together, checking them costs one model-sized buffer (the fold itself is
+    // serialized by the round anyway).
+    private readonly SemaphoreSlim _updateGate = new(1, 1);
+    private ParameterBuffer? _scratch;
 
     /// <summary>Longest a poll is held open, whatever the client asks for.</summary>
     public static readonly TimeSpan MaxPollWait = TimeSpan.FromSeconds(30);
@@ -162,13 +169,31 @@ public sealed partial class ClientGateway(
     private async Task<UploadOutcome> AcceptUpdateAsync(RoundStage stage, ResultSubmission result, DateTimeOffset now, CancellationToken cancellationToken)
     {
         stage.AddBytesReceived(result.Payload.Length);
-        var verdict = UpdateValidator.Validate(result.Payload.Span, result.ExampleCount, stage.Layout, _bounds, result.Codec);
-        if (!verdict.Accepted)
-            return await RefuseClaimedAsync(stage, result, verdict.RejectionReason!, cancellationToken).ConfigureAwait(false);
-        if (!stage.AcceptUpdate(result.TaskId, verdict.Delta!.Values, result.ExampleCount, verdict.Clipped))
-            return await RefuseClaimedAsync(stage, result, $"the result for task {result.TaskId} arrived after round {stage.Round}'s deadline", cancellationToken).ConfigureAwait(false);
+        string? refusal;
+        await _updateGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            refusal = CheckAndFoldIn(stage, result);
+        }
+        finally
+        {
+            _updateGate.Release();
+        }
+        if (refusal is not null)
+            return await RefuseClaimedAsync(stage, result, refusal, cancellationToken).ConfigureAwait(false);
         await RecordAcceptedAsync(stage, result, now, cancellationToken).ConfigureAwait(false);
         return new UploadOutcome(true, null);
+    }
+
+    /// <summary>Validates an update and folds it into the round; the refusal reason, or null. Runs under <see cref="_updateGate"/>.</summary>
+    private string? CheckAndFoldIn(RoundStage stage, ResultSubmission result)
+    {
+        if (_scratch is null || !_scratch.Layout.Equals(stage.Layout)) _scratch = new ParameterBuffer(stage.Layout);
+        var check = UpdateValidator.Check(result.Payload.Span, result.ExampleCount, _bounds, result.Codec, _scratch, out var delta);
+        if (!check.Accepted) return check.RejectionReason;
+        return stage.AcceptUpdate(result.TaskId, delta, result.ExampleCount, check.Clipped)
+            ? null
+            : $"the result for task {result.TaskId} arrived after round {stage.Round}'s deadline";
     }
 
     private async Task<UploadOutcome> AcceptEvaluationAsync(RoundStage stage, ResultSubmission result, DateTimeOffset now, CancellationToken cancellationToken)
@@ -219,6 +244,8 @@ public sealed partial class ClientGateway(
         LogRejected(clientId, Truncate(result.TaskId), round?.ToString(CultureInfo.InvariantCulture) ?? "-", reason);
         return new UploadOutcome(false, reason);
     }
+
+    public void Dispose() => _updateGate.Dispose();
 
     private static string Truncate(string text) => text.Length <= 500 ? text : text[..500] + "…";
 

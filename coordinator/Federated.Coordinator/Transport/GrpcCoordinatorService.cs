@@ -9,7 +9,7 @@ namespace Federated.Coordinator.Transport;
 /// The gRPC face of <see cref="ClientGateway"/>: translates messages, streams models and results
 /// in chunks (no message over 4 MB), and turns protocol misuse into clear gRPC status codes.
 /// </summary>
-public sealed class GrpcCoordinatorService(ClientGateway gateway) : Protocol.Coordinator.CoordinatorBase
+public sealed class GrpcCoordinatorService(ClientGateway gateway, UploadBuffers uploads) : Protocol.Coordinator.CoordinatorBase
 {
     /// <summary>Largest result payload accepted: ample for models of tens of millions of parameters.</summary>
     public const long MaxPayloadBytes = 512L * 1024 * 1024;
@@ -61,28 +61,38 @@ public sealed class GrpcCoordinatorService(ClientGateway gateway) : Protocol.Coo
         if (header.PayloadBytes is < 0 or > MaxPayloadBytes)
             return await RefuseAsync(header, $"declared payload of {header.PayloadBytes} bytes is outside [0, {MaxPayloadBytes}]", cancellationToken).ConfigureAwait(false);
 
-        var payload = new byte[header.PayloadBytes];
-        long received = 0;
-        while (await requestStream.MoveNext(cancellationToken).ConfigureAwait(false))
-        {
-            var chunk = requestStream.Current;
-            if (chunk.PartCase != ResultChunk.PartOneofCase.Data)
-                return await RefuseAsync(header, "a second header arrived in the same upload", cancellationToken).ConfigureAwait(false);
-            if (received + chunk.Data.Length > payload.Length)
-                return await RefuseAsync(header, $"the upload carries more than the declared {payload.Length} bytes", cancellationToken).ConfigureAwait(false);
-            chunk.Data.Span.CopyTo(payload.AsSpan((int)received));
-            received += chunk.Data.Length;
-        }
-        if (received != payload.Length)
-            return await RefuseAsync(header, $"the upload ended after {received} of the declared {payload.Length} bytes", cancellationToken).ConfigureAwait(false);
-
         if (WireMapping.FromProto(header.Codec) is not { } codec)
             return await RefuseAsync(header, $"unknown codec {header.Codec}", cancellationToken).ConfigureAwait(false);
-        var metrics = new Dictionary<string, double>(header.Metrics, StringComparer.Ordinal);
-        var outcome = await gateway.SubmitAsync(
-            new ResultSubmission(header.ClientId, header.TaskId, header.ExampleCount, metrics, payload, header.Error.Length > 0 ? header.Error : null, codec),
-            cancellationToken).ConfigureAwait(false);
-        return new UploadReply { Accepted = outcome.Accepted, Reason = outcome.Reason ?? "" };
+
+        int length = (int)header.PayloadBytes;
+        byte[] buffer = await uploads.RentAsync(length, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            long received = 0;
+            while (await requestStream.MoveNext(cancellationToken).ConfigureAwait(false))
+            {
+                var chunk = requestStream.Current;
+                if (chunk.PartCase != ResultChunk.PartOneofCase.Data)
+                    return await RefuseAsync(header, "a second header arrived in the same upload", cancellationToken).ConfigureAwait(false);
+                if (received + chunk.Data.Length > length)
+                    return await RefuseAsync(header, $"the upload carries more than the declared {length} bytes", cancellationToken).ConfigureAwait(false);
+                chunk.Data.Span.CopyTo(buffer.AsSpan((int)received));
+                received += chunk.Data.Length;
+            }
+            if (received != length)
+                return await RefuseAsync(header, $"the upload ended after {received} of the declared {length} bytes", cancellationToken).ConfigureAwait(false);
+
+            var metrics = new Dictionary<string, double>(header.Metrics, StringComparer.Ordinal);
+            // The gateway is done with the payload when SubmitAsync returns (it keeps no reference), so the buffer can go back.
+            var outcome = await gateway.SubmitAsync(
+                new ResultSubmission(header.ClientId, header.TaskId, header.ExampleCount, metrics, buffer.AsMemory(0, length), header.Error.Length > 0 ? header.Error : null, codec),
+                cancellationToken).ConfigureAwait(false);
+            return new UploadReply { Accepted = outcome.Accepted, Reason = outcome.Reason ?? "" };
+        }
+        finally
+        {
+            uploads.Return(buffer);
+        }
     }
 
     public override Task<HeartbeatReply> Heartbeat(HeartbeatRequest request, ServerCallContext context) =>

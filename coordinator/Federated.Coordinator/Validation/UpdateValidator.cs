@@ -20,6 +20,14 @@ public readonly record struct UpdateVerdict(ParameterBuffer? Delta, string? Reje
     public static UpdateVerdict Reject(string reason) => new(null, reason);
 }
 
+/// <summary>The verdict of <see cref="UpdateValidator.Check"/>: accepted (maybe clipped), or why not.</summary>
+public readonly record struct UpdateCheck(string? RejectionReason, bool Clipped = false)
+{
+    public bool Accepted => RejectionReason is null;
+
+    public static UpdateCheck Reject(string reason) => new(reason);
+}
+
 /// <summary>
 /// Checks an uploaded training update before it may touch the aggregate: a sound model file,
 /// the global model's exact layout, only finite values, a plausible example count, and an L2 norm
@@ -29,62 +37,85 @@ public readonly record struct UpdateVerdict(ParameterBuffer? Delta, string? Reje
 /// </summary>
 public static class UpdateValidator
 {
+    /// <summary>Checks an update and returns it decoded into a new buffer (clipped if so configured).</summary>
     /// <param name="codec">How the client says it encoded the payload (for messages); the payload's own magic decides how it is read.</param>
     public static UpdateVerdict Validate(ReadOnlySpan<byte> payload, long exampleCount, ParameterLayout expectedLayout, UpdateBounds bounds, CodecKind codec = CodecKind.Fp32)
     {
         ArgumentNullException.ThrowIfNull(expectedLayout);
-        ArgumentNullException.ThrowIfNull(bounds);
-        if (exampleCount <= 0)
-            return UpdateVerdict.Reject($"example count {exampleCount} is not positive");
-        if (exampleCount > bounds.MaxExampleCount)
-            return UpdateVerdict.Reject($"example count {exampleCount} exceeds the configured maximum {bounds.MaxExampleCount}");
-        if (payload.IsEmpty)
-            return UpdateVerdict.Reject("the update has no payload");
+        var scratch = new ParameterBuffer(expectedLayout);
+        var check = Check(payload, exampleCount, bounds, codec, scratch, out var delta);
+        if (!check.Accepted) return UpdateVerdict.Reject(check.RejectionReason!);
+        if (!delta.Overlaps(scratch.Values)) delta.CopyTo(scratch.Values);
+        return new UpdateVerdict(scratch, null, check.Clipped);
+    }
 
-        ModelSnapshot snapshot;
+    /// <summary>
+    /// Checks an update against <paramref name="scratch"/>'s layout without allocating a model-sized
+    /// buffer: on acceptance <paramref name="delta"/> holds the update's values (clipped if so
+    /// configured), either in <paramref name="scratch"/> or, for a dense FP32 payload that needs no
+    /// clipping, in the payload itself. The caller folds <paramref name="delta"/> in before it reuses
+    /// <paramref name="scratch"/> or the payload.
+    /// </summary>
+    public static UpdateCheck Check(ReadOnlySpan<byte> payload, long exampleCount, UpdateBounds bounds, CodecKind codec, ParameterBuffer scratch, out ReadOnlySpan<float> delta)
+    {
+        ArgumentNullException.ThrowIfNull(bounds);
+        ArgumentNullException.ThrowIfNull(scratch);
+        delta = default;
+        var expectedLayout = scratch.Layout;
+        if (exampleCount <= 0)
+            return UpdateCheck.Reject($"example count {exampleCount} is not positive");
+        if (exampleCount > bounds.MaxExampleCount)
+            return UpdateCheck.Reject($"example count {exampleCount} exceeds the configured maximum {bounds.MaxExampleCount}");
+        if (payload.IsEmpty)
+            return UpdateCheck.Reject("the update has no payload");
+
         // A model file (FP32) or an encoded-parameters payload (any codec, dense or top-k sparse).
         if (!payload.StartsWith("FEDENC1\0"u8))
         {
+            ModelSnapshot snapshot;
             try
             {
                 snapshot = ModelFile.Read(payload, source: "the update");
             }
             catch (ModelFileException e)
             {
-                return UpdateVerdict.Reject($"malformed update: {e.Message}");
+                return UpdateCheck.Reject($"malformed update: {e.Message}");
             }
             var layout = snapshot.Parameters.Layout;
             if (!layout.Equals(expectedLayout))
-                return UpdateVerdict.Reject($"wrong layout: expected {expectedLayout} ({expectedLayout.Fingerprint[..12]}), got {layout} ({layout.Fingerprint[..12]}){FirstDifference(expectedLayout, layout)}");
+                return UpdateCheck.Reject($"wrong layout: expected {expectedLayout} ({expectedLayout.Fingerprint[..12]}), got {layout} ({layout.Fingerprint[..12]}){FirstDifference(expectedLayout, layout)}");
+            snapshot.Parameters.Values.CopyTo(scratch.Values);
+            delta = scratch.Values;
         }
         else
         {
             try
             {
                 // The payload names its layout by fingerprint; decoding checks it against ours.
-                snapshot = new ModelSnapshot(0, null, ParameterCodec.Decode(payload, expectedLayout));
+                delta = ParameterCodec.DecodeOrView(payload, scratch);
             }
             catch (CodecException e)
             {
-                return UpdateVerdict.Reject($"malformed {codec} update: {e.Message}");
+                return UpdateCheck.Reject($"malformed {codec} update: {e.Message}");
             }
         }
 
-        if (!TensorPrimitives.IsFiniteAll<float>(snapshot.Parameters.Values))
-            return UpdateVerdict.Reject($"the update holds NaN or infinite values (first in tensor '{FirstNonFiniteTensor(snapshot.Parameters)}')");
+        if (!TensorPrimitives.IsFiniteAll(delta))
+            return UpdateCheck.Reject($"the update holds NaN or infinite values (first in tensor '{FirstNonFiniteTensor(expectedLayout, delta)}')");
 
         if (bounds.MaxNorm > 0)
         {
-            double norm = TensorPrimitives.Norm<float>(snapshot.Parameters.Values);
+            double norm = TensorPrimitives.Norm(delta);
             if (norm > bounds.MaxNorm)
             {
                 if (!bounds.ClipToNorm)
-                    return UpdateVerdict.Reject(FormattableString.Invariant($"the update's L2 norm {norm:G4} exceeds the bound {bounds.MaxNorm:G4}"));
-                TensorPrimitives.Multiply(snapshot.Parameters.Values, (float)(bounds.MaxNorm / norm), snapshot.Parameters.Values);
-                return new UpdateVerdict(snapshot.Parameters, null, Clipped: true);
+                    return UpdateCheck.Reject(FormattableString.Invariant($"the update's L2 norm {norm:G4} exceeds the bound {bounds.MaxNorm:G4}"));
+                TensorPrimitives.Multiply(delta, (float)(bounds.MaxNorm / norm), scratch.Values);
+                delta = scratch.Values;
+                return new UpdateCheck(null, Clipped: true);
             }
         }
-        return new UpdateVerdict(snapshot.Parameters, null);
+        return new UpdateCheck(null);
     }
 
     private static string FirstDifference(ParameterLayout expected, ParameterLayout actual)
@@ -98,12 +129,12 @@ public static class UpdateValidator
         return $"; {actual.Count} tensors instead of {expected.Count}";
     }
 
-    private static string FirstNonFiniteTensor(ParameterBuffer parameters)
+    private static string FirstNonFiniteTensor(ParameterLayout layout, ReadOnlySpan<float> values)
     {
-        for (int i = 0; i < parameters.Layout.Count; i++)
+        for (int i = 0; i < layout.Count; i++)
         {
-            if (!TensorPrimitives.IsFiniteAll<float>(parameters.Tensor(i)))
-                return parameters.Layout.Tensors[i].Name;
+            if (!TensorPrimitives.IsFiniteAll(values.Slice(layout.OffsetOf(i), layout.Tensors[i].ElementCount)))
+                return layout.Tensors[i].Name;
         }
         return "?";
     }

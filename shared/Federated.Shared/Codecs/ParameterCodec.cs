@@ -1,12 +1,13 @@
+using System.Runtime.InteropServices;
 using Federated.Shared.Parameters;
 
 namespace Federated.Shared.Codecs;
 
 /// <summary>
-/// Encoded parameters (a model or an update on the wire), format version 1. All integers little-endian.
+/// Encoded parameters (a model or an update on the wire), format version 2. All integers little-endian.
 /// <code>
 /// 0        8 bytes   magic "FEDENC1\0"
-/// 8        uint16    format version (1)
+/// 8        uint16    format version (2; version 1 had a 32-byte SHA-256 trailer)
 /// 10       uint8     codec id (<see cref="CodecKind"/>: 0 Fp32, 1 Fp16, 2 Int8, 3 Int8Stochastic)
 /// 11       uint8     flags: bit 0 sparse; other bits 0
 /// 12       64 bytes  layout fingerprint: ASCII lower-case hex SHA-256 of the layout's canonical text
@@ -18,16 +19,16 @@ namespace Federated.Shared.Codecs;
 ///            then one value block of the k kept values with C = 1
 ///   value block:  Fp32 4 bytes/value; Fp16 2 bytes/value (IEEE 754 binary16);
 ///                 Int8, Int8Stochastic: C float32 scales, then 1 int8 per value
-/// end-32   32 bytes  SHA-256 of every byte before it
+/// end-16   16 bytes  XXH128 of every byte before it (corruption check, see EncodedHeader)
 /// </code>
-/// Dense sizes: 112 + 4n (Fp32), 112 + 2n (Fp16), 112 + n + 4·ΣC (INT8; 0.2502 of Fp32 for the
-/// classic CNN). Sparse: 116 + k·8 (Fp32), 116 + k·6 (Fp16), 120 + k·5 (INT8) — index plus value
+/// Dense sizes: 96 + 4n (Fp32), 96 + 2n (Fp16), 96 + n + 4·ΣC (INT8; 0.2502 of Fp32 for the
+/// classic CNN). Sparse: 100 + k·8 (Fp32), 100 + k·6 (Fp16), 104 + k·5 (INT8) — index plus value
 /// per kept entry. Decoding checks header, layout, length and checksum before it writes anything,
 /// and throws <see cref="CodecException"/> saying what is wrong.
 /// </summary>
 public static partial class ParameterCodec
 {
-    public const ushort FormatVersion = 1;
+    public const ushort FormatVersion = 2;
 
     /// <summary>Bytes of a dense payload of <paramref name="layout"/> under <paramref name="kind"/>.</summary>
     public static int GetEncodedLength(ParameterLayout layout, CodecKind kind)
@@ -103,6 +104,28 @@ public static partial class ParameterCodec
         EncodedHeader.VerifyChecksum(payload);
         ForEachBlock(payload, layout, header.Kind, destination, validateOnly: true);
         ForEachBlock(payload, layout, header.Kind, destination, validateOnly: false);
+    }
+
+    /// <summary>
+    /// The payload's values after the same checks as <see cref="DecodeInto"/>: a dense FP32 payload
+    /// on a little-endian machine is returned as a view of its own bytes (its body is the flat
+    /// buffer), anything else is decoded into <paramref name="scratch"/> and returned from there.
+    /// Lets a receiver check and fold in an upload without a second model-sized copy.
+    /// </summary>
+    public static ReadOnlySpan<float> DecodeOrView(ReadOnlySpan<byte> payload, ParameterBuffer scratch)
+    {
+        ArgumentNullException.ThrowIfNull(scratch);
+        var header = EncodedHeader.Read(payload);
+        if (header.Kind != CodecKind.Fp32 || header.Sparse || !BitConverter.IsLittleEndian)
+        {
+            DecodeInto(payload, scratch);
+            return scratch.Values;
+        }
+        var layout = scratch.Layout;
+        header.CheckLayout(payload, layout);
+        EncodedHeader.CheckLength(payload, EncodedHeader.Length + EncodedHeader.TrailerLength + DenseBodyLength(layout, CodecKind.Fp32), $"a dense Fp32 payload of layout ({layout})");
+        EncodedHeader.VerifyChecksum(payload);
+        return MemoryMarshal.Cast<byte, float>(payload[EncodedHeader.Length..^EncodedHeader.TrailerLength]);
     }
 
     /// <summary>The codec a payload uses, after checking its magic, version and codec id (not its checksum).</summary>

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using Federated.Shared.Models;
 using Federated.Shared.Parameters;
 
@@ -32,9 +32,9 @@ internal static class CodecTestData
 
     public static ParameterBuffer Cnn(int seed = 1) => ParameterInitializer.Initialize(ModelZoo.Cnn(), seed);
 
-    /// <summary>Recomputes a payload's SHA-256 trailer after a test edits it on purpose.</summary>
+    /// <summary>Recomputes a payload's XXH128 trailer (format version 2) after a test edits it on purpose.</summary>
     public static void Reseal(byte[] payload) =>
-        SHA256.HashData(payload.AsSpan(0, payload.Length - 32), payload.AsSpan(payload.Length - 32));
+        XxHash128.Hash(payload.AsSpan(0, payload.Length - 16), payload.AsSpan(payload.Length - 16));
 
     /// <summary>Per tensor and per axis-0 channel: (flat offset, length, max |x|).</summary>
     public static IEnumerable<(int Offset, int Length, float Peak)> Channels(ParameterBuffer values)

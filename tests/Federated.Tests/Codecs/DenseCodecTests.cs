@@ -96,12 +96,12 @@ public class DenseCodecTests
         var cnn = CodecTestData.Cnn();
         byte[] payload = ParameterCodec.Encode(cnn, kind);
         Assert.Equal(ParameterCodec.GetEncodedLength(cnn.Layout, kind), payload.Length);
-        double ratio = (double)(payload.Length - 112) / (cnn.Length * sizeof(float));
+        double ratio = (double)(payload.Length - 96) / (cnn.Length * sizeof(float));
         Assert.InRange(ratio, low, high);
         if (kind is CodecKind.Int8 or CodecKind.Int8Stochastic)
         {
             // 1,199,882 int8 values + 238 float32 scales (32 + 1 + 64 + 1 + 128 + 1 + 10 + 1 channels).
-            Assert.Equal(112 + 1_199_882 + 4 * 238, payload.Length);
+            Assert.Equal(96 + 1_199_882 + 4 * 238, payload.Length);
         }
     }
 

@@ -86,8 +86,16 @@ public class MalformedPayloadTests
         payload[0] = (byte)'X';
         Assert.Contains("magic 'FEDENC1\\0'", DecodeError(payload), StringComparison.Ordinal);
         payload = Int8Payload();
-        payload[8] = 2;
-        Assert.Contains("format version 2", DecodeError(payload), StringComparison.Ordinal);
+        payload[8] = 7;
+        Assert.Contains("format version 7; this build reads version 2", DecodeError(payload), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_version_1_payload_is_refused_with_the_reason()
+    {
+        byte[] payload = Int8Payload();
+        payload[8] = 1;
+        Assert.Contains("format version 1 (SHA-256 trailer), which this build no longer reads", DecodeError(payload), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -98,7 +98,7 @@ public class TopKSparsifierTests
         var sparse = new TopKSparsifier(layout, 0.1).Sparsify(update);
         byte[] payload = ParameterCodec.EncodeSparse(sparse, kind, seed: 1);
 
-        int fixedBytes = kind is CodecKind.Int8 or CodecKind.Int8Stochastic ? 120 : 116;
+        int fixedBytes = kind is CodecKind.Int8 or CodecKind.Int8Stochastic ? 104 : 100;
         Assert.Equal(fixedBytes + bytesPerEntry * sparse.Count, payload.Length);
         Assert.True(ParameterCodec.IsSparse(payload));
         Assert.Equal(kind, ParameterCodec.PeekKind(payload));
