@@ -6,7 +6,7 @@
 # cuts 20% from each end. Extra arguments go to every run, e.g. --rounds 5.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dotnet build simulations/Federated.Simulations.Cli -c Release --nologo -v quiet -clp:ErrorsOnly
+dotnet build simulations/Federated.Simulations.Cli -c Release --nologo -v quiet -clp:ErrorsOnly >&2
 out=$(mktemp -d)
 strategies=(fedavg fedmedian fedtrimmedavg krum multikrum bulyan)
 fractions=(0 0.1 0.2)
