@@ -22,6 +22,7 @@ public sealed class SecureAggregationClient : IDisposable
     private readonly Dictionary<int, (byte[] SelfMask, byte[] MaskKey)> _heldShares = [];
     private readonly byte[] _selfMaskSeed = new byte[MaskGenerator.SeedBytes];
     private int[] _maskPartners = [];
+    private byte[] _ownSelfMaskShare = [];
     private Key? _encryptionKey;
     private Key? _maskKey;
     private bool _disposed;
@@ -60,8 +61,8 @@ public sealed class SecureAggregationClient : IDisposable
     }
 
     /// <summary>
-    /// Phase 1: draws the self-mask seed b_i, splits b_i and s_i^SK t-of-m among the m neighbours that
-    /// advertised keys, and encrypts each neighbour's pair of shares for it.
+    /// Phase 1: draws the self-mask seed b_i, splits b_i and s_i^SK t-of-(m + 1) among itself and the m
+    /// neighbours that advertised keys, and encrypts each neighbour's pair of shares for it.
     /// </summary>
     public ShareKeysMessage ShareKeys(NeighbourKeys neighbourKeys)
     {
@@ -80,19 +81,25 @@ public sealed class SecureAggregationClient : IDisposable
             _neighbourKeys.Add(entry.ClientIndex, (encryption, mask));
         }
         int threshold = _options.EffectiveThreshold;
-        if (_neighbourKeys.Count < threshold)
-            Refuse(phase, $"only {_neighbourKeys.Count} neighbours advertised keys; the threshold is {threshold}");
+        if (_neighbourKeys.Count + 1 < threshold)
+            Refuse(phase, $"only {_neighbourKeys.Count} neighbours advertised keys; with this client that is below the threshold {threshold}");
 
-        var recipients = new int[_neighbourKeys.Count];
+        // Shares go to the neighbours and to this client itself (t of k + 1, as in Bonawitz et al., where
+        // a survivor also reveals its own share of b): the own share sits last and is kept, not sent.
+        var recipients = new int[_neighbourKeys.Count + 1];
         _neighbourKeys.Keys.CopyTo(recipients, 0);
+        recipients[^1] = ClientIndex;
         RandomNumberGenerator.Fill(_selfMaskSeed);
         var maskPrivate = KeyAgreement.ExportPrivateKey(_maskKey!);
         var selfMaskShares = ShamirSecretSharing.Split(_selfMaskSeed, threshold, recipients);
         var maskKeyShares = ShamirSecretSharing.Split(maskPrivate, threshold, recipients);
         CryptographicOperations.ZeroMemory(maskPrivate);
+        // The own mask-key share is never revealed (a client that reveals is alive), so it is not kept.
+        _ownSelfMaskShare = selfMaskShares[^1];
+        CryptographicOperations.ZeroMemory(maskKeyShares[^1]);
 
-        var shares = new EncryptedShare[recipients.Length];
-        for (int r = 0; r < recipients.Length; r++)
+        var shares = new EncryptedShare[recipients.Length - 1];
+        for (int r = 0; r < shares.Length; r++)
         {
             using var key = KeyAgreement.DeriveShareKey(_encryptionKey!, _neighbourKeys[recipients[r]].Encryption, RoundId);
             var ciphertext = ShareCipher.Encrypt(key, RoundId, ClientIndex, recipients[r], selfMaskShares[r], maskKeyShares[r]);
@@ -144,8 +151,8 @@ public sealed class SecureAggregationClient : IDisposable
             else _heldShares[share.Sender] = opened.Value;
         }
         int threshold = _options.EffectiveThreshold;
-        if (partners.Count < threshold)
-            Refuse(phase, $"only {partners.Count} neighbours shared keys; the threshold is {threshold}");
+        if (partners.Count + 1 < threshold)
+            Refuse(phase, $"only {partners.Count} neighbours shared keys; with this client that is below the threshold {threshold}");
         partners.Sort();
         _maskPartners = [.. partners];
 
@@ -169,7 +176,7 @@ public sealed class SecureAggregationClient : IDisposable
     }
 
     /// <summary>
-    /// Phase 3: reveals the b share of each surviving partner and the s^SK share of each dropped one.
+    /// Phase 3: reveals its own b share, the b share of each surviving partner and the s^SK share of each dropped one.
     /// Refuses when the lists overlap, repeat, differ from this client's partners, or leave fewer than
     /// t survivors (this client included) — Bonawitz et al.'s |U3| ≥ t check, per neighbourhood.
     /// </summary>
@@ -190,7 +197,7 @@ public sealed class SecureAggregationClient : IDisposable
         if (surviving.Length + 1 < threshold)
             Refuse(phase, $"only {surviving.Length + 1} of this neighbourhood survived; the threshold is {threshold}");
 
-        var revealed = new List<RevealedShare>(_maskPartners.Length);
+        var revealed = new List<RevealedShare>(_maskPartners.Length + 1) { new(ClientIndex, RevealedShareKind.SelfMaskSeed, _ownSelfMaskShare) };
         foreach (int j in surviving)
             if (_heldShares.TryGetValue(j, out var held)) revealed.Add(new RevealedShare(j, RevealedShareKind.SelfMaskSeed, held.SelfMask));
         foreach (int j in dropped)
@@ -213,6 +220,7 @@ public sealed class SecureAggregationClient : IDisposable
         _encryptionKey?.Dispose();
         _maskKey?.Dispose();
         CryptographicOperations.ZeroMemory(_selfMaskSeed);
+        CryptographicOperations.ZeroMemory(_ownSelfMaskShare);
         _heldShares.Clear();
     }
 

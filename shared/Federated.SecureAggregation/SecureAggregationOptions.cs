@@ -28,10 +28,13 @@ public sealed class SecureAggregationOptions
     /// </summary>
     public int? NeighbourDegree { get; init; }
 
-    /// <summary>Shamir threshold t as a count of a client's k neighbours. Exclusive with <see cref="ThresholdFraction"/>.</summary>
+    /// <summary>
+    /// Shamir threshold t: shares are t-of-(k + 1) among a client and its k neighbours (a survivor reveals
+    /// its own b share, as in Bonawitz et al.). Exclusive with <see cref="ThresholdFraction"/>.
+    /// </summary>
     public int? Threshold { get; init; }
 
-    /// <summary>Shamir threshold as a fraction of k, rounded up. Exclusive with <see cref="Threshold"/>.</summary>
+    /// <summary>Shamir threshold as a fraction of k + 1, rounded up. Exclusive with <see cref="Threshold"/>.</summary>
     public double? ThresholdFraction { get; init; }
 
     /// <summary>Fewest clients that must remain at every phase for the round to go on; default t.</summary>
@@ -59,12 +62,44 @@ public sealed class SecureAggregationOptions
         return Math.Min(k, clientCount - 1);
     }
 
+    /// <summary>
+    /// Dropout-aware degree: the smallest even k from <see cref="RecommendedNeighbourDegree(int)"/> up
+    /// (or n − 1) such that, if each client drops independently with probability
+    /// <paramref name="dropoutRate"/>, the expected number of clients left with fewer than t − 1 live
+    /// neighbours (so the round must abort) is at most <paramref name="failureBudget"/>: n · P[Bin(k,
+    /// 1 − δ) &lt; t − 1] ≤ budget, with the default t. Bell et al. 2020 (§4) likewise size k from the
+    /// dropout rate; at small n and high δ this approaches n − 1.
+    /// </summary>
+    public static int RecommendedNeighbourDegree(int clientCount, double dropoutRate, double failureBudget = 0.01)
+    {
+        if (!(dropoutRate >= 0 && dropoutRate < 1)) throw new ArgumentOutOfRangeException(nameof(dropoutRate), dropoutRate, "The dropout rate must be in [0, 1).");
+        if (!(failureBudget > 0 && failureBudget < 1)) throw new ArgumentOutOfRangeException(nameof(failureBudget), failureBudget, "The failure budget must be in (0, 1).");
+        for (int k = RecommendedNeighbourDegree(clientCount); k < clientCount - 1; k += 2)
+        {
+            int t = (k + 1) / 2 + 1;
+            if (clientCount * BinomialBelow(k, 1 - dropoutRate, t - 1) <= failureBudget) return k;
+        }
+        return clientCount - 1;
+    }
+
+    /// <summary>P[Bin(trials, p) &lt; below], summed term by term (k is small).</summary>
+    private static double BinomialBelow(int trials, double p, int below)
+    {
+        double total = 0, coefficient = 1;
+        for (int j = 0; j < below && j <= trials; j++)
+        {
+            total += coefficient * Math.Pow(p, j) * Math.Pow(1 - p, trials - j);
+            coefficient = coefficient * (trials - j) / (j + 1);
+        }
+        return total;
+    }
+
     /// <summary>k in effect: <see cref="NeighbourDegree"/> or n − 1.</summary>
     public int EffectiveNeighbourDegree => NeighbourDegree ?? ClientCount - 1;
 
     /// <summary>
     /// t in effect: the count, ⌈fraction·k⌉, or by default ⌊(k + 1) / 2⌋ + 1 — more than half of the
-    /// k + 1 members of a neighbourhood, as Bell et al. require.
+    /// k + 1 share holders of a neighbourhood, as Bell et al. require.
     /// </summary>
     public int EffectiveThreshold
     {
@@ -72,7 +107,7 @@ public sealed class SecureAggregationOptions
         {
             int k = EffectiveNeighbourDegree;
             if (Threshold is int t) return t;
-            if (ThresholdFraction is double f) return (int)Math.Ceiling(f * k);
+            if (ThresholdFraction is double f) return (int)Math.Ceiling(f * (k + 1));
             return (k + 1) / 2 + 1;
         }
     }
@@ -131,7 +166,7 @@ public sealed class SecureAggregationOptions
         int t = EffectiveThreshold;
         if (t < 1 || t > k)
             throw new ArgumentException(
-                $"Threshold must be in [1, NeighbourDegree = {k}] (was {t}); a client's secrets are shared among its k neighbours.",
+                $"Threshold must be in [1, NeighbourDegree = {k}] (was {t}); a client's secrets are shared t-of-(k + 1) among itself and its k neighbours, and a dropped client's key needs t of its neighbours.",
                 Threshold is null && ThresholdFraction is null ? nameof(NeighbourDegree) : nameof(Threshold));
         int minimum = EffectiveMinimumSurvivors;
         if (minimum < 1 || minimum > n)

@@ -23,7 +23,7 @@ public sealed partial class SecureAggregationServer
             foreach (var share in message.Shares)
             {
                 int owner = share.Owner;
-                if (!_graph.AreNeighbours(sender, owner) || !_shared[owner]) return Reject(sender, phase, $"a share of client {owner}, not a partner");
+                if (owner != sender && (!_graph.AreNeighbours(sender, owner) || !_shared[owner])) return Reject(sender, phase, $"a share of client {owner}, not a partner");
                 var expected = _masked[owner] ? RevealedShareKind.SelfMaskSeed : RevealedShareKind.MaskPrivateKey;
                 if (share.Kind != expected) return Reject(sender, phase, $"a {share.Kind} share of client {owner}, whose fate calls for {expected}");
                 if (share.Share is null || share.Share.Length != ShamirSecretSharing.ShareBytes)

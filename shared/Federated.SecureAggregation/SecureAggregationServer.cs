@@ -111,7 +111,7 @@ public sealed partial class SecureAggregationServer
         }
     }
 
-    /// <summary>Ends phase 0: U1 = clients that advertised, less any left with fewer than t advertising neighbours.</summary>
+    /// <summary>Ends phase 0: U1 = clients that advertised, less any left with fewer than t − 1 advertising neighbours.</summary>
     public bool CloseAdvertiseKeys()
     {
         const SecureAggregationPhase phase = SecureAggregationPhase.AdvertiseKeys;
@@ -173,7 +173,7 @@ public sealed partial class SecureAggregationServer
         }
     }
 
-    /// <summary>Ends phase 1: U2 = clients whose shares were accepted, less any left with fewer than t such neighbours.</summary>
+    /// <summary>Ends phase 1: U2 = clients whose shares were accepted, less any left with fewer than t − 1 such neighbours.</summary>
     public bool CloseShareKeys()
     {
         const SecureAggregationPhase phase = SecureAggregationPhase.ShareKeys;
@@ -235,7 +235,7 @@ public sealed partial class SecureAggregationServer
     /// <summary>
     /// Ends phase 2: U3 = clients whose masked inputs were accepted. Aborts unless every client whose
     /// secret must be rebuilt (b_i for i in U3, s_j^SK for j in U2 \ U3 with a neighbour in U3) has at
-    /// least t neighbours in U3 to hold its shares.
+    /// least t share holders in U3 (its neighbours there, plus itself when it survived).
     /// </summary>
     public bool CloseMaskedInput()
     {
@@ -251,8 +251,9 @@ public sealed partial class SecureAggregationServer
                 if (!_shared[c]) continue;
                 int holders = CountMembers(c, _masked);
                 if (holders == 0 && !_masked[c]) continue; // dropped with no surviving partner: nothing of it to remove
+                if (_masked[c]) holders++; // a survivor holds (and reveals) its own share of b
                 if (holders < threshold)
-                    return Abort(phase, $"client {c} ({(_masked[c] ? "survivor" : "dropped")}) has {holders} surviving neighbours to hold its shares; the threshold is {threshold}");
+                    return Abort(phase, $"client {c} ({(_masked[c] ? "survivor" : "dropped")}) has {holders} share holders left; the threshold is {threshold}");
             }
             return true;
         }
