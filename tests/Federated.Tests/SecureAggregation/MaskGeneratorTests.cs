@@ -1,0 +1,91 @@
+using System.Security.Cryptography;
+using Federated.SecureAggregation;
+
+namespace Federated.Tests.SecureAggregation;
+
+public class MaskGeneratorTests
+{
+    private static byte[] Seed(int value)
+    {
+        var seed = new byte[32];
+        new Random(value).NextBytes(seed);
+        return seed;
+    }
+
+    [Fact]
+    public void Same_seed_gives_the_same_stream()
+    {
+        using var generator = new MaskGenerator();
+        var a = new uint[40_001];
+        var b = new uint[40_001];
+        generator.Fill(Seed(1), a);
+        generator.Fill(Seed(1), b);
+        Assert.Equal(a, b);
+    }
+
+    [Fact]
+    public void Different_seeds_give_different_streams()
+    {
+        using var generator = new MaskGenerator();
+        var a = new uint[1000];
+        var b = new uint[1000];
+        generator.Fill(Seed(1), a);
+        generator.Fill(Seed(2), b);
+        int equal = 0;
+        for (int i = 0; i < a.Length; i++) if (a[i] == b[i]) equal++;
+        Assert.True(equal <= 1, $"{equal} equal words");
+    }
+
+    [Fact]
+    public void Stream_is_aes_ctr_and_chunking_does_not_change_it()
+    {
+        using var generator = new MaskGenerator();
+        var longer = new uint[20_000];
+        var prefix = new uint[16_390]; // crosses the 16,384-word chunk boundary
+        generator.Fill(Seed(3), longer);
+        generator.Fill(Seed(3), prefix);
+        Assert.Equal(prefix, longer.AsSpan(0, prefix.Length).ToArray());
+
+        using var aes = Aes.Create();
+        aes.Key = Seed(3);
+        var block = aes.EncryptEcb(new byte[16], PaddingMode.None);
+        Assert.Equal(BitConverter.ToUInt32(block, 0), longer[0]);
+    }
+
+    [Fact]
+    public void Add_then_subtract_restores_the_target()
+    {
+        using var generator = new MaskGenerator();
+        var target = new uint[5000];
+        for (int i = 0; i < target.Length; i++) target[i] = (uint)i * 2654435761u;
+        var original = (uint[])target.Clone();
+        generator.Add(Seed(4), target);
+        Assert.NotEqual(original, target);
+        generator.Subtract(Seed(4), target);
+        Assert.Equal(original, target);
+    }
+
+    [Fact]
+    public void Byte_distribution_passes_chi_square()
+    {
+        using var generator = new MaskGenerator();
+        var words = new uint[1 << 18];
+        generator.Fill(Seed(5), words);
+        var counts = new long[256];
+        foreach (uint w in words)
+        {
+            counts[w & 0xFF]++;
+            counts[(w >> 8) & 0xFF]++;
+            counts[(w >> 16) & 0xFF]++;
+            counts[w >> 24]++;
+        }
+        Assert.InRange(ChiSquare.Statistic(counts), ChiSquare.Lower255, ChiSquare.Upper255);
+    }
+
+    [Fact]
+    public void Seed_of_wrong_length_is_refused()
+    {
+        using var generator = new MaskGenerator();
+        Assert.Throws<ArgumentException>(() => generator.Add(new byte[16], new uint[4]));
+    }
+}
