@@ -116,6 +116,8 @@ public sealed partial class FederatedClient
             if (task.Kind == Protocol.TaskKind.Fit)
             {
                 var fit = await _trainer.FitAsync(architecture, model.Parameters, ToConfig(task.Train), deadline.Token).ConfigureAwait(false);
+                if (!task.SecureAggregation.IsEmpty)
+                    return await RunSecureAggregationAsync(task, fit, deadline.Token).ConfigureAwait(false);
                 payload = EncodeUpdate(fit.Delta, task);
                 header.ExampleCount = fit.ExampleCount;
                 header.Codec = task.UpdateCodec;

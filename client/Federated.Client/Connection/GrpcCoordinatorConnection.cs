@@ -89,6 +89,21 @@ public sealed class GrpcCoordinatorConnection : ICoordinatorConnection
         return await call.ResponseAsync.ConfigureAwait(false);
     }
 
+    public async Task<SecureStepReply> SecureAggregationStepAsync(SecureStepHeader header, ReadOnlyMemory<byte> message, int chunkBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunkBytes);
+        using var call = _client.SecureAggregationStep(cancellationToken: cancellationToken);
+        await call.RequestStream.WriteAsync(new SecureStepChunk { Header = header }, cancellationToken).ConfigureAwait(false);
+        for (int offset = 0; offset < message.Length; offset += chunkBytes)
+        {
+            var part = message.Slice(offset, Math.Min(chunkBytes, message.Length - offset));
+            await call.RequestStream.WriteAsync(new SecureStepChunk { Data = UnsafeByteOperations.UnsafeWrap(part) }, cancellationToken).ConfigureAwait(false);
+        }
+        await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+        return await call.ResponseAsync.ConfigureAwait(false);
+    }
+
     public async Task<HeartbeatReply> HeartbeatAsync(HeartbeatRequest request, CancellationToken cancellationToken) =>
         await _client.HeartbeatAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
 

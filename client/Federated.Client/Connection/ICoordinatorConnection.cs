@@ -25,5 +25,11 @@ public interface ICoordinatorConnection : IAsyncDisposable
     /// <summary>Sends the header, then the payload in chunks of at most <paramref name="chunkBytes"/>.</summary>
     Task<UploadReply> UploadResultAsync(ResultHeader header, ReadOnlyMemory<byte> payload, int chunkBytes, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// One secure-aggregation step: the header, then the phase message in chunks of at most
+    /// <paramref name="chunkBytes"/>. The reply comes once the coordinator closed the phase.
+    /// </summary>
+    Task<SecureStepReply> SecureAggregationStepAsync(SecureStepHeader header, ReadOnlyMemory<byte> message, int chunkBytes, CancellationToken cancellationToken);
+
     Task<HeartbeatReply> HeartbeatAsync(HeartbeatRequest request, CancellationToken cancellationToken);
 }

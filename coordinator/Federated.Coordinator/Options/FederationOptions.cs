@@ -68,6 +68,9 @@ public sealed class FederationOptions
     /// </summary>
     public int MaxConcurrentUploads { get; set; } = 2;
 
+    /// <summary>Secure aggregation of training rounds (off by default).</summary>
+    public SecureAggregationSettings SecureAggregation { get; set; } = new();
+
     public TrainingOptions Training { get; set; } = new();
 
     /// <summary>

@@ -40,6 +40,22 @@ public sealed class FederationOptionsValidator : IValidateOptions<FederationOpti
         Require(!string.IsNullOrWhiteSpace(options.DatabasePath), "DatabasePath", options.DatabasePath, "must name a file");
         Require(options.ChunkBytes is >= 1024 and <= 4 * 1024 * 1024 - 1024, "ChunkBytes", options.ChunkBytes, "must be between 1 KiB and just under 4 MiB");
         Require(options.MaxConcurrentUploads is >= 1 and <= 1024, "MaxConcurrentUploads", options.MaxConcurrentUploads, "must be between 1 and 1024");
+        var secure = options.SecureAggregation;
+        if (secure.Enabled)
+        {
+            const string A = "SecureAggregation:";
+            Require(secure.NeighbourDegree is null or >= 2, A + "NeighbourDegree", secure.NeighbourDegree, "must be at least 2 (or unset for the recommended degree)");
+            Require(secure.NeighbourDegree is null || secure.NeighbourDegree % 2 == 0, A + "NeighbourDegree", secure.NeighbourDegree, "must be even (a Harary graph)");
+            Require(secure.ExpectedDropout is >= 0 and < 1, A + "ExpectedDropout", secure.ExpectedDropout, "must be in [0, 1)");
+            Require(secure.ThresholdFraction is null or (> 0 and <= 1), A + "ThresholdFraction", secure.ThresholdFraction, "must be in (0, 1]");
+            Require(float.IsFinite(secure.ClipRange) && secure.ClipRange > 0, A + "ClipRange", secure.ClipRange, "must be a positive number");
+            Require(secure.BitWidth is >= 8 and <= 32, A + "BitWidth", secure.BitWidth, "must be between 8 and 32");
+            Require(float.IsFinite(secure.MaxExampleWeight) && secure.MaxExampleWeight >= 1, A + "MaxExampleWeight", secure.MaxExampleWeight, "must be at least 1");
+            Require(secure.PhaseTimeout > TimeSpan.Zero, A + "PhaseTimeout", secure.PhaseTimeout, "must be positive");
+            Require(options.ClientsPerRound >= 3 || options.MinClients >= 3, "ClientsPerRound", options.ClientsPerRound, "must be at least 3 with secure aggregation (a sum of two reveals each to the other)");
+            Require(!Strategies.StrategyFactory.NeedsSingleUpdates(options.Strategy.Name), "Strategy:Name", options.Strategy.Name,
+                $"cannot run with {S}:SecureAggregation:Enabled = true: a robust strategy must see single updates, secure aggregation reveals only their sum");
+        }
         var training = options.Training;
         Require(training.Epochs >= 1, "Training:Epochs", training.Epochs, "must be at least 1");
         Require(training.BatchSize >= 1, "Training:BatchSize", training.BatchSize, "must be at least 1");

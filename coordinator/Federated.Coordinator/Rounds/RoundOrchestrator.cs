@@ -139,19 +139,30 @@ public sealed partial class RoundOrchestrator(
         var startedAt = time.GetUtcNow();
         await store.StartRoundAsync(round, global.ContentHash, startedAt, cancellationToken).ConfigureAwait(false);
         var selected = strategy.SelectClients(round, available);
-        var deadline = startedAt + _options.RoundTimeout;
+        var secureSettings = _options.SecureAggregation;
+        bool secure = secureSettings.Enabled;
+        // A secure round runs its three protocol phases after training, each with its own timeout.
+        var deadline = startedAt + _options.RoundTimeout + (secure ? 3 * secureSettings.PhaseTimeout : TimeSpan.Zero);
         var stage = new RoundStage(round, TaskKind.Fit, deadline, global.Parameters.Layout, strategy.CreateAggregator(global.Parameters));
         LogRoundStarted(round, selected.Count, available.Count, strategy.Name);
 
         await IssueAsync(stage, global, selected, (clientId, index) => strategy.ConfigureFit(round, clientId, index), cancellationToken).ConfigureAwait(false);
-        await CloseWhenDoneAsync(stage, cancellationToken).ConfigureAwait(false);
+        int results;
+        var secureMetrics = new Dictionary<string, double>();
+        if (stage.Secure is { } secureRound)
+            results = await RunSecureRoundAsync(stage, secureRound, startedAt + _options.RoundTimeout, secureMetrics, cancellationToken).ConfigureAwait(false);
+        else
+        {
+            await CloseWhenDoneAsync(stage, cancellationToken).ConfigureAwait(false);
+            results = stage.Aggregator!.Count;
+        }
 
         var aggregator = stage.Aggregator!;
         var finishedAt = time.GetUtcNow();
         // Failed rounds keep their numbers too: who answered, who was refused, what travelled.
         var metrics = new Dictionary<string, double>
         {
-            ["fit_results"] = aggregator.Count,
+            ["fit_results"] = results,
             ["fit_clients"] = selected.Count,
             ["fit_refused"] = stage.Refused,
             ["fit_clipped"] = stage.Clipped,
@@ -160,12 +171,15 @@ public sealed partial class RoundOrchestrator(
             ["fit_seconds"] = (finishedAt - startedAt).TotalSeconds,
         };
         foreach (var (name, count) in stage.CodecCounts()) metrics[name] = count;
+        foreach (var (name, value) in secureMetrics) metrics[name] = value;
         ModelSnapshot next;
         try
         {
-            string? failure = aggregator.Count < _options.MinResults
-                ? $"only {aggregator.Count} of the {_options.MinResults} required results arrived"
-                : null;
+            string? failure = stage.Secure?.AbortReason is { } aborted
+                ? $"secure aggregation aborted: {aborted}"
+                : results < _options.MinResults
+                    ? $"only {results} of the {_options.MinResults} required results arrived"
+                    : null;
             ParameterBuffer? aggregated = null;
             if (failure is null)
             {
@@ -201,7 +215,7 @@ public sealed partial class RoundOrchestrator(
         await store.FinishRoundAsync(round, RoundStatus.Completed, next.ContentHash, null, finishedAt, cancellationToken).ConfigureAwait(false);
         await store.SetRoundMetricsAsync(round, metrics, cancellationToken).ConfigureAwait(false);
         runtime.Publish(next.ContentHash, file, global.ContentHash);
-        LogRoundCompleted(round, aggregator.Count, selected.Count, (finishedAt - startedAt).TotalSeconds);
+        LogRoundCompleted(round, results, selected.Count, (finishedAt - startedAt).TotalSeconds);
         return next;
     }
 
@@ -242,24 +256,93 @@ public sealed partial class RoundOrchestrator(
     {
         runtime.TryGetModel(global.ContentHash, out var modelFile);
         var issuedAt = time.GetUtcNow();
-        var assignments = new List<(ClientSession Session, TaskAssignment Task)>(clients.Count);
+        var selected = new List<(ClientSession Session, int Index, string TaskId)>(clients.Count);
         for (int i = 0; i < clients.Count; i++)
         {
             if (!registry.TryGet(clients[i], out var session)) continue;
             string taskId = string.Create(CultureInfo.InvariantCulture, $"r{stage.Round}-{(stage.Kind == TaskKind.Fit ? "fit" : "eval")}-{i}-{Guid.NewGuid():N}");
+            selected.Add((session, i, taskId));
+        }
+        if (stage.Kind == TaskKind.Fit && _options.SecureAggregation.Enabled && selected.Count >= 3)
+        {
+            var tasks = new List<(string, string)>(selected.Count);
+            foreach (var (session, _, taskId) in selected) tasks.Add((taskId, session.ClientId));
+            stage.Secure = new SecureAggregationRound(stage.Round, tasks, global.Parameters.Length, _options.SecureAggregation);
+            LogSecureRound(stage.Round, selected.Count, stage.Secure.Options.EffectiveNeighbourDegree, stage.Secure.Options.EffectiveThreshold);
+        }
+
+        var assignments = new List<(ClientSession Session, TaskAssignment Task)>(selected.Count);
+        foreach (var (session, i, taskId) in selected)
+        {
             var modelCodec = CodecNegotiation.Choose(session.Codecs, _options.ModelCodecs);
-            var updateCodec = CodecNegotiation.Choose(session.Codecs, _options.UpdateCodecs);
+            // Masked updates are fixed-point integers: the update codec does not apply.
+            var updateCodec = stage.Secure is null ? CodecNegotiation.Choose(session.Codecs, _options.UpdateCodecs) : CodecKind.Fp32;
             long modelBytes = runtime.GetEncodedModel(global.ContentHash, modelCodec)?.Length ?? modelFile?.Length ?? 0;
             var task = new TaskAssignment(taskId, stage.Round, stage.Kind, global.ContentHash, modelBytes,
-                global.Architecture!.ToCanonicalString(), configure(clients[i], i), stage.Deadline, modelCodec, updateCodec);
+                global.Architecture!.ToCanonicalString(), configure(session.ClientId, i), stage.Deadline, modelCodec, updateCodec,
+                stage.Secure?.SetupFor(taskId));
             stage.CountCodecs(modelCodec, updateCodec);
-            await store.AddTaskAsync(new TaskRecord(taskId, stage.Round, clients[i], stage.Kind, global.ContentHash, issuedAt, stage.Deadline, TaskStatus.Issued, null, null), cancellationToken).ConfigureAwait(false);
-            stage.AddTask(taskId, clients[i]);
+            await store.AddTaskAsync(new TaskRecord(taskId, stage.Round, session.ClientId, stage.Kind, global.ContentHash, issuedAt, stage.Deadline, TaskStatus.Issued, null, null), cancellationToken).ConfigureAwait(false);
+            stage.AddTask(taskId, session.ClientId);
             assignments.Add((session, task));
         }
         // Open the window before any client can see its task, so no result finds it closed.
         runtime.Open(stage);
         foreach (var (session, task) in assignments) session.Inbox.Writer.TryWrite(task);
+    }
+
+    /// <summary>
+    /// Runs a secure round's protocol phases, folds the revealed weighted mean into the aggregator as
+    /// one update carrying the total weight (FedAvg of the sum equals FedAvg of the parts), records
+    /// every task's outcome, and returns how many clients' updates the sum holds.
+    /// </summary>
+    private async Task<int> RunSecureRoundAsync(RoundStage stage, SecureAggregationRound secure, DateTimeOffset trainingDeadline, Dictionary<string, double> metrics, CancellationToken cancellationToken)
+    {
+        var result = await secure.RunAsync(time, trainingDeadline, _options.SecureAggregation.PhaseTimeout, cancellationToken).ConfigureAwait(false);
+        var unanswered = stage.Close();
+        runtime.Clear(stage);
+        var included = secure.IncludedTasks();
+        var now = time.GetUtcNow();
+        var rejections = secure.Rejections;
+        foreach (string taskId in unanswered)
+        {
+            if (included.Contains(taskId))
+            {
+                await store.UpdateTaskStatusAsync(taskId, TaskStatus.Completed, null, now, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            string? reason = null;
+            int index = secure.IndexOf(taskId);
+            for (int r = rejections.Count - 1; r >= 0 && reason is null; r--)
+            {
+                if (rejections[r].ClientIndex == index) reason = $"secure aggregation, phase {rejections[r].Phase}: {rejections[r].Reason}";
+            }
+            var status = reason is null ? TaskStatus.TimedOut : TaskStatus.Rejected;
+            reason ??= secure.AbortReason is { } aborted
+                ? $"secure aggregation aborted: {aborted}"
+                : $"dropped out of round {stage.Round}'s secure aggregation";
+            await store.UpdateTaskStatusAsync(taskId, status, reason, now, cancellationToken).ConfigureAwait(false);
+        }
+        // The protocol's own refusals (bad share, conflicting messages, too few neighbours), with the client they concern.
+        foreach (var rejection in rejections)
+        {
+            var (taskId, clientId) = secure.TaskOf(rejection.ClientIndex);
+            await store.AddRejectionAsync(new RejectionRecord(taskId, stage.Round, clientId, $"secure aggregation, phase {rejection.Phase}: {rejection.Reason}", now), cancellationToken).ConfigureAwait(false);
+        }
+
+        metrics["secagg_clients"] = secure.Options.ClientCount;
+        metrics["secagg_neighbour_degree"] = secure.Options.EffectiveNeighbourDegree;
+        metrics["secagg_threshold"] = secure.Options.EffectiveThreshold;
+        metrics["secagg_included"] = included.Count;
+        metrics["secagg_rejections"] = rejections.Count;
+        if (result is null)
+        {
+            LogSecureAborted(stage.Round, secure.AbortReason ?? "unknown");
+            return 0;
+        }
+        long weight = Math.Max(1, (long)Math.Round(result.TotalWeight));
+        stage.Aggregator!.Accumulate(result.WeightedMean(), weight);
+        return included.Count;
     }
 
     private async Task CloseWhenDoneAsync(RoundStage stage, CancellationToken cancellationToken)
@@ -293,6 +376,12 @@ public sealed partial class RoundOrchestrator(
         if (record.FailureReason is not null) parts.Add(record.FailureReason);
         return string.Join(", ", parts);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Round {Round}: secure aggregation over {Clients} clients, {Degree} neighbours each, threshold {Threshold}")]
+    private partial void LogSecureRound(long round, int clients, int degree, int threshold);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Round {Round}: secure aggregation aborted: {Reason}")]
+    private partial void LogSecureAborted(long round, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Initial model: {Parameters} parameters, content hash {Hash}")]
     private partial void LogInitialModel(int parameters, string hash);

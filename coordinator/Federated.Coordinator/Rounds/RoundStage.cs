@@ -50,6 +50,9 @@ public sealed class RoundStage
     /// <summary>Null for evaluation stages.</summary>
     public IAggregator? Aggregator { get; }
 
+    /// <summary>Set when this fit stage aggregates securely: updates then arrive masked, through its steps.</summary>
+    public SecureAggregationRound? Secure { get; internal set; }
+
     /// <summary>Completes when every task has been accepted or refused.</summary>
     public Task AllAnswered => _allAnswered.Task;
 

@@ -5,6 +5,7 @@ using Federated.Shared.Training;
 namespace Federated.Coordinator.Rounds;
 
 /// <summary>A task as handed to a client, independent of the transport that carries it.</summary>
+/// <param name="SecureAggregation">The client's secure-aggregation setup (wire format) when the round aggregates securely.</param>
 public sealed record TaskAssignment(
     string TaskId,
     long Round,
@@ -15,4 +16,5 @@ public sealed record TaskAssignment(
     TrainingConfig? Training,
     DateTimeOffset Deadline,
     CodecKind ModelCodec = CodecKind.Fp32,
-    CodecKind UpdateCodec = CodecKind.Fp32);
+    CodecKind UpdateCodec = CodecKind.Fp32,
+    byte[]? SecureAggregation = null);

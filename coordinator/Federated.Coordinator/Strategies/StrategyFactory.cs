@@ -9,6 +9,10 @@ public static class StrategyFactory
     private static readonly string[] KnownNames =
         ["fedavg", "fedavgm", "fedadagrad", "fedadam", "fedyogi", "fedmedian", "fedtrimmedavg", "krum", "multikrum", "bulyan"];
 
+    /// <summary>Whether the strategy called <paramref name="name"/> needs each update on its own (the robust rules), so cannot run on a secure sum.</summary>
+    public static bool NeedsSingleUpdates(string? name) =>
+        (name?.ToLowerInvariant() ?? "") is "fedmedian" or "fedtrimmedavg" or "krum" or "multikrum" or "bulyan";
+
     /// <summary>The strategy names <see cref="Create"/> accepts (case-insensitive).</summary>
     public static IReadOnlyList<string> Names => KnownNames;
 

@@ -210,6 +210,32 @@ public sealed partial class ClientGateway(
         return new UploadOutcome(true, null);
     }
 
+    /// <summary>
+    /// One secure-aggregation step of a fit task: hands the client's phase message to the round's
+    /// protocol, waits for the phase to close, and returns the client's next input. Refusals are
+    /// recorded with the client and the reason; never throws for bad input.
+    /// </summary>
+    public async Task<SecureStepOutcome> SecureStepAsync(string clientId, string taskId, int phase, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        if (!registry.TryGet(clientId, out _))
+            return await RecordSecureRefusalAsync(clientId, taskId, null, $"unknown client '{clientId}' (join first)", cancellationToken).ConfigureAwait(false);
+        var stage = runtime.CurrentStage;
+        if (stage?.Secure is not { } secure)
+            return await RecordSecureRefusalAsync(clientId, taskId, stage?.Round, $"no secure round is open for task '{taskId}'", cancellationToken).ConfigureAwait(false);
+        stage.AddBytesReceived(message.Length);
+        var outcome = await secure.StepAsync(taskId, clientId, phase, message, cancellationToken).ConfigureAwait(false);
+        if (outcome.Kind == SecureStepKind.Rejected)
+            return await RecordSecureRefusalAsync(clientId, taskId, stage.Round, outcome.Reason!, cancellationToken).ConfigureAwait(false);
+        stage.AddBytesSent(outcome.Payload.Length);
+        return outcome;
+    }
+
+    private async Task<SecureStepOutcome> RecordSecureRefusalAsync(string clientId, string taskId, long? round, string reason, CancellationToken cancellationToken)
+    {
+        await RejectAsync(new ResultSubmission(clientId, taskId, 0, new Dictionary<string, double>(), ReadOnlyMemory<byte>.Empty, null), null, round, reason, cancellationToken).ConfigureAwait(false);
+        return SecureStepOutcome.Rejected(reason);
+    }
+
     /// <summary>Records an upload the transport could not even decode (bad framing, wrong size).</summary>
     public async Task RejectMalformedAsync(string clientId, string taskId, string reason, CancellationToken cancellationToken)
     {

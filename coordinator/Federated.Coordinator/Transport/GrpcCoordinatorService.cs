@@ -95,6 +95,44 @@ public sealed class GrpcCoordinatorService(ClientGateway gateway, UploadBuffers 
         }
     }
 
+    public override async Task<SecureStepReply> SecureAggregationStep(IAsyncStreamReader<SecureStepChunk> requestStream, ServerCallContext context)
+    {
+        var cancellationToken = context.CancellationToken;
+        if (!await requestStream.MoveNext(cancellationToken).ConfigureAwait(false) || requestStream.Current.PartCase != SecureStepChunk.PartOneofCase.Header)
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "A secure-aggregation step starts with a SecureStepHeader message."));
+        var header = requestStream.Current.Header;
+        if (header.PayloadBytes is < 0 or > MaxPayloadBytes)
+            return Refused($"declared message of {header.PayloadBytes} bytes is outside [0, {MaxPayloadBytes}]");
+
+        int length = (int)header.PayloadBytes;
+        byte[] buffer = await uploads.RentAsync(length, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            long received = 0;
+            while (await requestStream.MoveNext(cancellationToken).ConfigureAwait(false))
+            {
+                var chunk = requestStream.Current;
+                if (chunk.PartCase != SecureStepChunk.PartOneofCase.Data)
+                    return Refused("a second header arrived in the same step");
+                if (received + chunk.Data.Length > length)
+                    return Refused($"the step carries more than the declared {length} bytes");
+                chunk.Data.Span.CopyTo(buffer.AsSpan((int)received));
+                received += chunk.Data.Length;
+            }
+            if (received != length)
+                return Refused($"the step ended after {received} of the declared {length} bytes");
+            // The protocol copies what it keeps out of the message, so the buffer can go back afterwards.
+            var outcome = await gateway.SecureStepAsync(header.ClientId, header.TaskId, (int)header.Phase, buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+            return WireMapping.ToProto(outcome);
+        }
+        finally
+        {
+            uploads.Return(buffer);
+        }
+    }
+
+    private static SecureStepReply Refused(string reason) => new() { Outcome = SecureStepReply.Types.Outcome.Rejected, Reason = reason };
+
     public override Task<HeartbeatReply> Heartbeat(HeartbeatRequest request, ServerCallContext context) =>
         Task.FromResult(new HeartbeatReply { Known = gateway.Heartbeat(request.ClientId) });
 

@@ -18,6 +18,19 @@ public static class WireMapping
         PullOutcome.Finished finished => new PullTaskReply { Finished = new Finished { Reason = finished.Reason, FinalModelHash = finished.FinalModelHash ?? "" } },
         _ => null,
     };
+    /// <summary>The answer to a secure-aggregation step.</summary>
+    public static SecureStepReply ToProto(SecureStepOutcome outcome) => new()
+    {
+        Outcome = outcome.Kind switch
+        {
+            SecureStepKind.Next => SecureStepReply.Types.Outcome.Next,
+            SecureStepKind.Aborted => SecureStepReply.Types.Outcome.Aborted,
+            _ => SecureStepReply.Types.Outcome.Rejected,
+        },
+        Payload = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(outcome.Payload),
+        Reason = outcome.Reason ?? "",
+    };
+
     /// <summary>The codecs a client declared, keeping only those this build knows.</summary>
     public static IReadOnlyList<CodecKind> FromProto(IEnumerable<Codec> codecs)
     {
@@ -47,6 +60,7 @@ public static class WireMapping
             ModelCodec = (Codec)task.ModelCodec,
             UpdateCodec = (Codec)task.UpdateCodec,
         };
+        if (task.SecureAggregation is { } setup) spec.SecureAggregation = Google.Protobuf.ByteString.CopyFrom(setup);
         if (task.Training is { } training)
         {
             spec.Train = new TrainConfig

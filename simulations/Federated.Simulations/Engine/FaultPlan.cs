@@ -15,12 +15,17 @@ internal sealed class FaultPlan(FaultSpec faults, int seed, double roundTimeoutS
     private const ulong DropoutSalt = 0x44524f504f555421;   // "DROPOUT!"
     private const ulong OfflineSalt = 0x4f46464c494e4521;   // "OFFLINE!"
     private const ulong ByzantineSalt = 0x42595a414e54494e; // "BYZANTIN"
+    private const ulong SecureSalt = 0x5345434147475221;    // "SECAGGR!"
 
     public bool IsStraggler(int client) => Uniform(StragglerSalt, 0, client) < faults.StragglerFraction;
 
     public bool IsOffline(long round, int client) => Uniform(OfflineSalt, round, client) < faults.UnavailableProbability;
 
     public bool DropsOut(long round, int client) => Uniform(DropoutSalt, round, client) < faults.DropoutProbability;
+
+    /// <summary>Whether the client drops silently before sending its message of secure-aggregation phase <paramref name="phase"/> (0..3).</summary>
+    public bool DropsOutOfSecurePhase(long round, int client, int phase) =>
+        Uniform(SecureSalt + (ulong)phase, round, client) < faults.SecureDropoutProbability;
 
     /// <summary>Whether the client sends malicious updates (the same clients every round).</summary>
     public bool IsByzantine(int client) => Uniform(ByzantineSalt, 0, client) < faults.ByzantineFraction;

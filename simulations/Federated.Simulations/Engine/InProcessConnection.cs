@@ -46,6 +46,12 @@ internal sealed class InProcessConnection(ClientGateway gateway) : ICoordinatorC
         return new UploadReply { Accepted = outcome.Accepted, Reason = outcome.Reason ?? "" };
     }
 
+    public async Task<SecureStepReply> SecureAggregationStepAsync(SecureStepHeader header, ReadOnlyMemory<byte> message, int chunkBytes, CancellationToken cancellationToken)
+    {
+        var outcome = await gateway.SecureStepAsync(header.ClientId, header.TaskId, (int)header.Phase, message, cancellationToken).ConfigureAwait(false);
+        return WireMapping.ToProto(outcome);
+    }
+
     public Task<HeartbeatReply> HeartbeatAsync(HeartbeatRequest request, CancellationToken cancellationToken) =>
         Task.FromResult(new HeartbeatReply { Known = gateway.Heartbeat(request.ClientId) });
 

@@ -39,6 +39,11 @@ internal sealed class SimulationContext(
     /// <summary>CPU threads each worker trains with; fixed so that fits are reproducible.</summary>
     public int ThreadsPerWorker { get; } = threadsPerWorker;
 
+    /// <summary>Moves the clock through the phases of secure rounds.</summary>
+    public SecurePhaseClock SecureClock => _secureClock ??= new SecurePhaseClock(this);
+
+    private SecurePhaseClock? _secureClock;
+
     /// <summary>Tasks in the latest training stage (the clients selected for the round).</summary>
     public int LastStageTasks { get; private set; }
 
@@ -82,7 +87,8 @@ internal sealed class SimulationContext(
     private async Task EndStageWhenSettledAsync(RoundStage stage, SubmissionSequencer sequencer)
     {
         await sequencer.AllDone.ConfigureAwait(false);
-        if (sequencer.Skipped > 0 && ReferenceEquals(Runtime.CurrentStage, stage))
+        // Secure rounds move through their phases with SecurePhaseClock instead.
+        if (stage.Secure is null && sequencer.Skipped > 0 && ReferenceEquals(Runtime.CurrentStage, stage))
             AdvanceClockTo(stage.Deadline + TimeSpan.FromMilliseconds(1));
     }
 }

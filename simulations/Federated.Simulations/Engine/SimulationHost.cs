@@ -122,6 +122,13 @@ internal sealed class SimulationHost : IAsyncDisposable
             ["Federation:Strategy:Options:ByzantineClients"] = Invariant(strategy.ByzantineClients),
             ["Federation:Strategy:Options:KrumSelect"] = strategy.KrumSelect is { } select ? Invariant(select) : null,
             ["Federation:Strategy:Options:SpillThresholdBytes"] = Invariant(strategy.SpillThresholdBytes),
+            ["Federation:SecureAggregation:Enabled"] = scenario.SecureAggregation.Enabled ? "true" : "false",
+            ["Federation:SecureAggregation:NeighbourDegree"] = scenario.SecureAggregation.NeighbourDegree > 0 ? Invariant(scenario.SecureAggregation.NeighbourDegree) : null,
+            ["Federation:SecureAggregation:ExpectedDropout"] = Invariant(scenario.SecureAggregation.ExpectedDropout),
+            ["Federation:SecureAggregation:ClipRange"] = Invariant(scenario.SecureAggregation.ClipRange),
+            ["Federation:SecureAggregation:BitWidth"] = Invariant(scenario.SecureAggregation.BitWidth),
+            ["Federation:SecureAggregation:MaxExampleWeight"] = Invariant(scenario.SecureAggregation.MaxExampleWeight),
+            ["Federation:SecureAggregation:PhaseTimeout"] = Invariant(TimeSpan.FromSeconds(scenario.SecureAggregation.PhaseTimeoutSeconds)),
         };
     }
 

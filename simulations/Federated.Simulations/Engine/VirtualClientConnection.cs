@@ -53,9 +53,11 @@ internal sealed class VirtualClientConnection(ICoordinatorConnection inner, Virt
         {
             // Silent, like a phone that lost power or a site too slow for the deadline.
             sequencer.Complete(order, submitted: false);
+            if (stage!.Secure is not null) context.SecureClock.Gone(stage);
             return Idle("dropped out of this round (simulated)");
         }
-        client.Current = (reply.Task.TaskId, order, sequencer);
+        // Secure rounds sum in the ring, where order cannot matter; only plain uploads take turns.
+        if (stage!.Secure is null) client.Current = (reply.Task.TaskId, order, sequencer);
         // Count the model as sent to every participant, as a real deployment would: the
         // simulation's shared in-memory cache downloads it only once per process.
         context.AddBytesSent(reply.Task.ModelSizeBytes);
@@ -68,7 +70,12 @@ internal sealed class VirtualClientConnection(ICoordinatorConnection inner, Virt
     public async Task<UploadReply> UploadResultAsync(ResultHeader header, ReadOnlyMemory<byte> payload, int chunkBytes, CancellationToken cancellationToken)
     {
         if (client.Current is not { } current || current.TaskId != header.TaskId)
+        {
+            // A client that gave up a secure task reports the failure here: it is out of the protocol.
+            if (context.Runtime.CurrentStage is { Secure: not null } stage && stage.OrderOf(header.TaskId) >= 0 && header.Error.Length > 0)
+                context.SecureClock.Gone(stage);
             return await inner.UploadResultAsync(header, payload, chunkBytes, cancellationToken).ConfigureAwait(false);
+        }
         await current.Sequencer.WaitTurnAsync(current.Order, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -80,6 +87,37 @@ internal sealed class VirtualClientConnection(ICoordinatorConnection inner, Virt
         {
             current.Sequencer.Complete(current.Order, submitted: true);
             client.Current = null;
+        }
+    }
+
+    /// <summary>
+    /// A secure-aggregation step, or — drawn per phase from the fault plan — a silent drop before
+    /// it (the client gives the task up as a phone losing its connection would).
+    /// </summary>
+    public async Task<SecureStepReply> SecureAggregationStepAsync(SecureStepHeader header, ReadOnlyMemory<byte> message, int chunkBytes, CancellationToken cancellationToken)
+    {
+        var stage = context.Runtime.CurrentStage;
+        if (stage?.Secure is null || stage.OrderOf(header.TaskId) < 0)
+            return await inner.SecureAggregationStepAsync(header, message, chunkBytes, cancellationToken).ConfigureAwait(false);
+        int phase = (int)header.Phase;
+        if (context.Faults.DropsOutOfSecurePhase(stage.Round, client.Number, phase))
+        {
+            context.SecureClock.Gone(stage);
+            throw new OperationCanceledException($"client {client.Number} dropped out before secure-aggregation phase {header.Phase} (simulated)");
+        }
+        context.SecureClock.StepStarted(stage, phase);
+        bool stillIn = false;
+        try
+        {
+            var reply = await inner.SecureAggregationStepAsync(header, message, chunkBytes, cancellationToken).ConfigureAwait(false);
+            context.AddBytesReceived(message.Length);
+            context.AddBytesSent(reply.Payload.Length);
+            stillIn = reply.Outcome == SecureStepReply.Types.Outcome.Next && phase < 3;
+            return reply;
+        }
+        finally
+        {
+            context.SecureClock.StepEnded(stage, phase, stillIn);
         }
     }
 

@@ -72,6 +72,20 @@ public static class ScenarioValidator
         if (!ByzantineAttacks.Contains(faults.ByzantineAttack, StringComparer.OrdinalIgnoreCase))
             errors.Add($"faults.byzantineAttack: {Quote(faults.ByzantineAttack)} is not one of {string.Join(", ", ByzantineAttacks)}.");
         Check(faults.ByzantineScale > 0 && double.IsFinite(faults.ByzantineScale), "faults.byzantineScale", "> 0", faults.ByzantineScale);
+        CheckProbability(faults.SecureDropoutProbability, "faults.secureDropoutProbability");
+        var secure = scenario.SecureAggregation;
+        if (secure.Enabled)
+        {
+            Check(secure.NeighbourDegree == 0 || (secure.NeighbourDegree >= 2 && secure.NeighbourDegree % 2 == 0), "secureAggregation.neighbourDegree", "0 (recommended) or an even number >= 2", secure.NeighbourDegree);
+            Check(secure.ExpectedDropout is >= 0 and < 1, "secureAggregation.expectedDropout", "in [0, 1)", secure.ExpectedDropout);
+            Check(secure.ClipRange > 0 && double.IsFinite(secure.ClipRange), "secureAggregation.clipRange", "> 0", secure.ClipRange);
+            Check(secure.BitWidth is >= 8 and <= 32, "secureAggregation.bitWidth", "between 8 and 32", secure.BitWidth);
+            Check(secure.MaxExampleWeight >= 1 && double.IsFinite(secure.MaxExampleWeight), "secureAggregation.maxExampleWeight", ">= 1", secure.MaxExampleWeight);
+            Check(secure.PhaseTimeoutSeconds > 0 && double.IsFinite(secure.PhaseTimeoutSeconds), "secureAggregation.phaseTimeoutSeconds", "> 0", secure.PhaseTimeoutSeconds);
+            Check(scenario.ClientsPerRound >= 3, "clientsPerRound", ">= 3 with secure aggregation", scenario.ClientsPerRound);
+            Check(!Federated.Coordinator.Strategies.StrategyFactory.NeedsSingleUpdates(scenario.Strategy.Name), "strategy.name",
+                "a FedAvg-family strategy with secure aggregation (robust strategies must see single updates)", Quote(scenario.Strategy.Name));
+        }
         return errors;
 
         void CheckProbability(double value, string key) => Check(value is >= 0 and <= 1, key, "a probability in [0, 1]", value);

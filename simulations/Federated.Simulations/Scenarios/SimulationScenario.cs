@@ -42,6 +42,9 @@ public sealed record SimulationScenario
 
     public FaultSpec Faults { get; init; } = new();
 
+    /// <summary>Secure aggregation of every training round (SecAgg+); off by default.</summary>
+    public SecureAggregationSpec SecureAggregation { get; init; } = new();
+
     /// <summary>How models travel to clients: fp32, fp16, int8.</summary>
     public string ModelCodec { get; init; } = "fp32";
 
@@ -136,4 +139,34 @@ public sealed record FaultSpec
     public string ByzantineAttack { get; init; } = "signflip";
 
     public double ByzantineScale { get; init; } = 1;
+
+    /// <summary>
+    /// With secure aggregation: the chance that a client still in the protocol drops silently before
+    /// sending each phase's message (advertise keys, share keys, masked input, unmask), drawn per phase.
+    /// </summary>
+    public double SecureDropoutProbability { get; init; }
+}
+
+/// <summary>Secure aggregation settings of a scenario (the coordinator's Federation:SecureAggregation).</summary>
+public sealed record SecureAggregationSpec
+{
+    public bool Enabled { get; init; }
+
+    /// <summary>k, neighbours per client (even); 0 for the dropout-aware recommendation.</summary>
+    public int NeighbourDegree { get; init; }
+
+    /// <summary>Dropout rate the recommended degree is sized for.</summary>
+    public double ExpectedDropout { get; init; } = 0.1;
+
+    /// <summary>Each update element is clipped to [−clipRange, clipRange].</summary>
+    public double ClipRange { get; init; } = 1;
+
+    /// <summary>Bit width of the ring the masked sums live in (8..32).</summary>
+    public int BitWidth { get; init; } = 32;
+
+    /// <summary>Largest example weight of one update.</summary>
+    public double MaxExampleWeight { get; init; } = 10_000;
+
+    /// <summary>Simulated seconds each phase after training waits for missing clients.</summary>
+    public double PhaseTimeoutSeconds { get; init; } = 60;
 }
