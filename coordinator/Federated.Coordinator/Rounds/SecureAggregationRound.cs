@@ -142,9 +142,11 @@ public sealed class SecureAggregationRound
             if (!_expected[phase].Contains(index))
                 return SecureStepOutcome.Rejected($"client {index} is no longer part of round {Round}'s secure aggregation{LastReason(index)}");
             string? refusal = Receive(phase, index, message.Span);
-            if (refusal is not null) return SecureStepOutcome.Rejected(refusal);
-            _submitted[phase].Add(index);
+            if (refusal is null) _submitted[phase].Add(index);
+            // A refused client is out of the round (the protocol drops it): the phase need not wait for it.
+            else _expected[phase].Remove(index);
             if (_submitted[phase].IsSupersetOf(_expected[phase])) ClosePhaseLocked(phase);
+            if (refusal is not null) return SecureStepOutcome.Rejected(refusal);
         }
 
         await _closed[phase].Task.WaitAsync(cancellationToken).ConfigureAwait(false);
