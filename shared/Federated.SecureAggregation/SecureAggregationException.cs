@@ -9,6 +9,8 @@ public sealed class SecureAggregationException : Exception
 {
     public SecureAggregationException(SecureAggregationPhase phase, string message) : base(message) => Phase = phase;
 
+    public SecureAggregationException(SecureAggregationPhase phase, string message, Exception inner) : base(message, inner) => Phase = phase;
+
     public SecureAggregationException(string message) : base(message) { }
 
     public SecureAggregationException(string message, Exception inner) : base(message, inner) { }
