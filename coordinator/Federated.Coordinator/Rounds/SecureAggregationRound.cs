@@ -123,17 +123,32 @@ public sealed class SecureAggregationRound
     /// <summary>
     /// Takes one client's message for <paramref name="phase"/>, waits until the phase closes, and
     /// returns the client's next input. Never throws for bad input: a malformed or refused message
-    /// is a <see cref="SecureStepKind.Rejected"/> outcome with the reason.
+    /// is a <see cref="SecureStepKind.Rejected"/> outcome with the reason. The message is read
+    /// before this returns its task, so the caller may reuse the buffer while the step waits.
     /// </summary>
-    public async Task<SecureStepOutcome> StepAsync(string taskId, string clientId, int phase, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    public Task<SecureStepOutcome> StepAsync(string taskId, string clientId, int phase, ReadOnlySpan<byte> message, CancellationToken cancellationToken)
     {
+        var refusal = Submit(taskId, clientId, phase, message, out int index);
+        return refusal is { } refused ? Task.FromResult(refused) : WaitForNextAsync(phase, index, cancellationToken);
+    }
+
+    private async Task<SecureStepOutcome> WaitForNextAsync(int phase, int index, CancellationToken cancellationToken)
+    {
+        await _closed[phase].Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return NextFor(phase, index);
+    }
+
+    /// <summary>Hands the message to the protocol; a refusal, or null when it was taken.</summary>
+    private SecureStepOutcome? Submit(string taskId, string clientId, int phase, ReadOnlySpan<byte> message, out int index)
+    {
+        index = 0;
         if (!_tasks.TryGetValue(taskId, out var entry))
             return SecureStepOutcome.Rejected($"task {taskId} is not part of round {Round}'s secure aggregation");
         if (entry.ClientId != clientId)
             return SecureStepOutcome.Rejected($"task {taskId} was issued to another client");
         if (phase is < 0 or >= Phases)
             return SecureStepOutcome.Rejected($"phase {phase} does not exist (0 advertise keys … 3 unmask)");
-        int index = entry.Index;
+        index = entry.Index;
 
         lock (_gate)
         {
@@ -141,16 +156,13 @@ public sealed class SecureAggregationRound
                 return SecureStepOutcome.Rejected($"phase {Name(phase)} is not open; round {Round} is in {(_phase < Phases ? Name(_phase) : "no phase (it is over)")}");
             if (!_expected[phase].Contains(index))
                 return SecureStepOutcome.Rejected($"client {index} is no longer part of round {Round}'s secure aggregation{LastReason(index)}");
-            string? refusal = Receive(phase, index, message.Span);
+            string? refusal = Receive(phase, index, message);
             if (refusal is null) _submitted[phase].Add(index);
             // A refused client is out of the round (the protocol drops it): the phase need not wait for it.
             else _expected[phase].Remove(index);
             if (_submitted[phase].IsSupersetOf(_expected[phase])) ClosePhaseLocked(phase);
-            if (refusal is not null) return SecureStepOutcome.Rejected(refusal);
+            return refusal is null ? null : SecureStepOutcome.Rejected(refusal);
         }
-
-        await _closed[phase].Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return NextFor(phase, index);
     }
 
     /// <summary>

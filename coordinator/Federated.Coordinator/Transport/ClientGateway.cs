@@ -213,7 +213,9 @@ public sealed partial class ClientGateway(
     /// <summary>
     /// One secure-aggregation step of a fit task: hands the client's phase message to the round's
     /// protocol, waits for the phase to close, and returns the client's next input. Refusals are
-    /// recorded with the client and the reason; never throws for bad input.
+    /// recorded with the client and the reason; never throws for bad input. The message is read
+    /// before the returned task first waits (nothing is awaited before the protocol takes it), so a
+    /// transport may reuse its buffer as soon as this call returns, while the step waits.
     /// </summary>
     public async Task<SecureStepOutcome> SecureStepAsync(string clientId, string taskId, int phase, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
     {
@@ -223,7 +225,7 @@ public sealed partial class ClientGateway(
         if (stage?.Secure is not { } secure)
             return await RecordSecureRefusalAsync(clientId, taskId, stage?.Round, $"no secure round is open for task '{taskId}'", cancellationToken).ConfigureAwait(false);
         stage.AddBytesReceived(message.Length);
-        var outcome = await secure.StepAsync(taskId, clientId, phase, message, cancellationToken).ConfigureAwait(false);
+        var outcome = await secure.StepAsync(taskId, clientId, phase, message.Span, cancellationToken).ConfigureAwait(false);
         if (outcome.Kind == SecureStepKind.Rejected)
             return await RecordSecureRefusalAsync(clientId, taskId, stage.Round, outcome.Reason!, cancellationToken).ConfigureAwait(false);
         stage.AddBytesSent(outcome.Payload.Length);

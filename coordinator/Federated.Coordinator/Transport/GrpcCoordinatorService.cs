@@ -106,6 +106,7 @@ public sealed class GrpcCoordinatorService(ClientGateway gateway, UploadBuffers 
 
         int length = (int)header.PayloadBytes;
         byte[] buffer = await uploads.RentAsync(length, cancellationToken).ConfigureAwait(false);
+        Task<SecureStepOutcome> step;
         try
         {
             long received = 0;
@@ -121,14 +122,15 @@ public sealed class GrpcCoordinatorService(ClientGateway gateway, UploadBuffers 
             }
             if (received != length)
                 return Refused($"the step ended after {received} of the declared {length} bytes");
-            // The protocol copies what it keeps out of the message, so the buffer can go back afterwards.
-            var outcome = await gateway.SecureStepAsync(header.ClientId, header.TaskId, (int)header.Phase, buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
-            return WireMapping.ToProto(outcome);
+            // The gateway reads the message before its task first waits, so the buffer (and the upload
+            // slot) goes back now, not when the phase closes: waiting steps must not hold slots.
+            step = gateway.SecureStepAsync(header.ClientId, header.TaskId, (int)header.Phase, buffer.AsMemory(0, length), cancellationToken);
         }
         finally
         {
             uploads.Return(buffer);
         }
+        return WireMapping.ToProto(await step.ConfigureAwait(false));
     }
 
     private static SecureStepReply Refused(string reason) => new() { Outcome = SecureStepReply.Types.Outcome.Rejected, Reason = reason };

@@ -1,4 +1,5 @@
 using Federated.Simulations.Engine;
+using Federated.Simulations.Reporting;
 using Federated.Simulations.Partitioning;
 using Federated.Simulations.Scenarios;
 using Federated.Tests.Torch;
