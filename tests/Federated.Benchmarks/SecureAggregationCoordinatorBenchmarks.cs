@@ -124,7 +124,8 @@ public class SecureAggregationCoordinatorBenchmarks
             if (!server.CloseMaskedInput()) return false;
             foreach (int c in server.ActiveClients)
             {
-                _responses.Add(clients[c].Unmask(server.UnmaskRequestFor(c)));
+                // Through the wire format, as a transport would carry it: the copy outlives the client.
+                _responses.Add(SecureAggregationWire.ReadUnmaskResponse(SecureAggregationWire.Write(clients[c].Unmask(server.UnmaskRequestFor(c)))));
                 server.ReceiveUnmaskResponse(_responses[^1]);
             }
             return true;
