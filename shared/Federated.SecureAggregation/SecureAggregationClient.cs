@@ -197,7 +197,8 @@ public sealed class SecureAggregationClient : IDisposable
         if (surviving.Length + 1 < threshold)
             Refuse(phase, $"only {surviving.Length + 1} of this neighbourhood survived; the threshold is {threshold}");
 
-        var revealed = new List<RevealedShare>(_maskPartners.Length + 1) { new(ClientIndex, RevealedShareKind.SelfMaskSeed, _ownSelfMaskShare) };
+        // A copy: Dispose zeroes the kept share, and the response may outlive the client.
+        var revealed = new List<RevealedShare>(_maskPartners.Length + 1) { new(ClientIndex, RevealedShareKind.SelfMaskSeed, (byte[])_ownSelfMaskShare.Clone()) };
         foreach (int j in surviving)
             if (_heldShares.TryGetValue(j, out var held)) revealed.Add(new RevealedShare(j, RevealedShareKind.SelfMaskSeed, held.SelfMask));
         foreach (int j in dropped)

@@ -56,17 +56,17 @@ internal ref struct WireReader
     /// <summary>A uint32 length, checked against the bytes left, then that many bytes.</summary>
     public byte[] ReadBlob(string field)
     {
-        int length = ReadCount(field, 1);
+        int length = ReadCount(field, 1, "length");
         return Take(field, length).ToArray();
     }
 
     /// <summary>A uint32 count of entries of at least <paramref name="minimumEntryBytes"/> each, refused when the bytes left cannot hold them.</summary>
-    public int ReadCount(string field, int minimumEntryBytes)
+    public int ReadCount(string field, int minimumEntryBytes, string noun = "count")
     {
         int offset = _position;
-        uint count = BinaryPrimitives.ReadUInt32LittleEndian(Take($"the count of {field}", sizeof(uint)));
+        uint count = BinaryPrimitives.ReadUInt32LittleEndian(Take($"the {noun} of {field}", sizeof(uint)));
         if ((ulong)count * (ulong)minimumEntryBytes > (ulong)Remaining)
-            Fail(_type, $"the count of {field} at offset {offset} is {count}, which needs at least {(ulong)count * (ulong)minimumEntryBytes} bytes, but only {Remaining} remain");
+            Fail(_type, $"the {noun} of {field} at offset {offset} is {count}, which needs at least {(ulong)count * (ulong)minimumEntryBytes} bytes, but only {Remaining} remain");
         return (int)count;
     }
 

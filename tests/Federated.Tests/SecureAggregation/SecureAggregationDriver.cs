@@ -11,7 +11,8 @@ internal sealed class SecureAggregationDriver : IDisposable
 {
     private readonly HashSet<int> _gone = [];
 
-    public SecureAggregationDriver(SecureAggregationOptions options, int seed, long roundId = 7)
+    /// <param name="onSetup">Carries each client's setup message (for example through the wire format); the client is built from what arrives.</param>
+    public SecureAggregationDriver(SecureAggregationOptions options, int seed, long roundId = 7, Func<SecureAggregationSetup, SecureAggregationSetup>? onSetup = null)
     {
         Options = options;
         var random = new Random(seed);
@@ -19,7 +20,12 @@ internal sealed class SecureAggregationDriver : IDisposable
         random.NextBytes(graphSeed);
         Server = new SecureAggregationServer(options, roundId, graphSeed);
         Clients = new SecureAggregationClient[options.ClientCount + 1];
-        for (int c = 1; c <= options.ClientCount; c++) Clients[c] = new SecureAggregationClient(options, roundId, c, Server.GraphSeed);
+        for (int c = 1; c <= options.ClientCount; c++)
+        {
+            var setup = new SecureAggregationSetup(roundId, c, Server.GraphSeed, options);
+            if (onSetup is not null) setup = onSetup(setup);
+            Clients[c] = new SecureAggregationClient(setup.Options, setup.RoundId, setup.ClientIndex, setup.GraphSeed);
+        }
         Inputs = new float[options.ClientCount + 1][];
         Weights = new float[options.ClientCount + 1];
         for (int c = 1; c <= options.ClientCount; c++)
@@ -47,11 +53,15 @@ internal sealed class SecureAggregationDriver : IDisposable
 
     public Func<AdvertisedKeys, AdvertisedKeys>? OnKeys { get; set; }
 
+    public Func<NeighbourKeys, NeighbourKeys>? OnNeighbourKeys { get; set; }
+
     public Func<ShareKeysMessage, ShareKeysMessage>? OnShares { get; set; }
 
     public Func<ShareBundle, ShareBundle>? OnBundle { get; set; }
 
     public Func<MaskedInput, MaskedInput>? OnMaskedInput { get; set; }
+
+    public Func<UnmaskRequest, UnmaskRequest>? OnUnmaskRequest { get; set; }
 
     public Func<UnmaskResponse, UnmaskResponse>? OnUnmask { get; set; }
 
@@ -87,7 +97,9 @@ internal sealed class SecureAggregationDriver : IDisposable
         foreach (int c in Server.ActiveClients)
         {
             if (Leaves(c, dropping)) continue;
-            var message = Try(c, () => Clients[c].ShareKeys(Server.NeighbourKeysFor(c)));
+            var keys = Server.NeighbourKeysFor(c);
+            if (OnNeighbourKeys is not null) keys = OnNeighbourKeys(keys);
+            var message = Try(c, () => Clients[c].ShareKeys(keys));
             if (message is not null) Server.ReceiveShares(OnShares is null ? message : OnShares(message));
         }
         return Server.CloseShareKeys();
@@ -114,7 +126,9 @@ internal sealed class SecureAggregationDriver : IDisposable
         foreach (int c in Server.ActiveClients)
         {
             if (Leaves(c, dropping)) continue;
-            var message = Try(c, () => Clients[c].Unmask(Server.UnmaskRequestFor(c)));
+            var request = Server.UnmaskRequestFor(c);
+            if (OnUnmaskRequest is not null) request = OnUnmaskRequest(request);
+            var message = Try(c, () => Clients[c].Unmask(request));
             if (message is not null) Server.ReceiveUnmaskResponse(OnUnmask is null ? message : OnUnmask(message));
         }
         return Server.Finish();

@@ -55,6 +55,22 @@ public class SecureAggregationEndToEndTests
     }
 
     [Fact]
+    public void Unmask_responses_stay_usable_after_their_clients_are_disposed()
+    {
+        using var driver = new SecureAggregationDriver(Options(10, sparse: false), seed: 8);
+        // Each client is disposed as soon as its response is out, before the coordinator uses it.
+        driver.OnUnmask = r =>
+        {
+            driver.Clients[r.Sender].Dispose();
+            return r;
+        };
+        var result = driver.Run();
+
+        Assert.True(result is not null, driver.Server.AbortReason);
+        AssertSumMatches(driver, result);
+    }
+
+    [Fact]
     public void Weighted_fedavg_returns_the_weighted_mean()
     {
         var options = new SecureAggregationOptions { ClientCount = 10, VectorLength = 33, MaxExampleWeight = 600f, NeighbourDegree = 6 };
