@@ -40,7 +40,8 @@ internal sealed class SimulationContext(
     public int ThreadsPerWorker { get; } = threadsPerWorker;
 
     /// <summary>Moves the clock through the phases of secure rounds.</summary>
-    public SecurePhaseClock SecureClock => _secureClock ??= new SecurePhaseClock(this);
+    /// <remarks>Created on first use by whichever client thread gets there first; every caller sees the one instance.</remarks>
+    public SecurePhaseClock SecureClock => LazyInitializer.EnsureInitialized(ref _secureClock, () => new SecurePhaseClock(this));
 
     private SecurePhaseClock? _secureClock;
 

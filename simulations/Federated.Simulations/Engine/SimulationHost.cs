@@ -125,6 +125,7 @@ internal sealed class SimulationHost : IAsyncDisposable
             ["Federation:SecureAggregation:Enabled"] = scenario.SecureAggregation.Enabled ? "true" : "false",
             ["Federation:SecureAggregation:NeighbourDegree"] = scenario.SecureAggregation.NeighbourDegree > 0 ? Invariant(scenario.SecureAggregation.NeighbourDegree) : null,
             ["Federation:SecureAggregation:ExpectedDropout"] = Invariant(scenario.SecureAggregation.ExpectedDropout),
+            ["Federation:SecureAggregation:ThresholdFraction"] = scenario.SecureAggregation.ThresholdFraction > 0 ? Invariant(scenario.SecureAggregation.ThresholdFraction) : null,
             ["Federation:SecureAggregation:ClipRange"] = Invariant(scenario.SecureAggregation.ClipRange),
             ["Federation:SecureAggregation:BitWidth"] = Invariant(scenario.SecureAggregation.BitWidth),
             ["Federation:SecureAggregation:MaxExampleWeight"] = Invariant(scenario.SecureAggregation.MaxExampleWeight),

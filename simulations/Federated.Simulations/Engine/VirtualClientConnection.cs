@@ -105,11 +105,14 @@ internal sealed class VirtualClientConnection(ICoordinatorConnection inner, Virt
             context.SecureClock.Gone(stage);
             throw new OperationCanceledException($"client {client.Number} dropped out before secure-aggregation phase {header.Phase} (simulated)");
         }
+        // In process the coordinator has taken the message once the call returns its task (it reads it
+        // before it first waits), so only then does this client count as waiting for the phase to close.
+        var pending = inner.SecureAggregationStepAsync(header, message, chunkBytes, cancellationToken);
         context.SecureClock.StepStarted(stage, phase);
         bool stillIn = false;
         try
         {
-            var reply = await inner.SecureAggregationStepAsync(header, message, chunkBytes, cancellationToken).ConfigureAwait(false);
+            var reply = await pending.ConfigureAwait(false);
             context.AddBytesReceived(message.Length);
             context.AddBytesSent(reply.Payload.Length);
             stillIn = reply.Outcome == SecureStepReply.Types.Outcome.Next && phase < 3;

@@ -78,6 +78,7 @@ public static class ScenarioValidator
         {
             Check(secure.NeighbourDegree == 0 || (secure.NeighbourDegree >= 2 && secure.NeighbourDegree % 2 == 0), "secureAggregation.neighbourDegree", "0 (recommended) or an even number >= 2", secure.NeighbourDegree);
             Check(secure.ExpectedDropout is >= 0 and < 1, "secureAggregation.expectedDropout", "in [0, 1)", secure.ExpectedDropout);
+            Check(secure.ThresholdFraction is >= 0 and <= 1, "secureAggregation.thresholdFraction", "0 (default) or in (0, 1]", secure.ThresholdFraction);
             Check(secure.ClipRange > 0 && double.IsFinite(secure.ClipRange), "secureAggregation.clipRange", "> 0", secure.ClipRange);
             Check(secure.BitWidth is >= 8 and <= 32, "secureAggregation.bitWidth", "between 8 and 32", secure.BitWidth);
             Check(secure.MaxExampleWeight >= 1 && double.IsFinite(secure.MaxExampleWeight), "secureAggregation.maxExampleWeight", ">= 1", secure.MaxExampleWeight);

@@ -158,6 +158,9 @@ public sealed record SecureAggregationSpec
     /// <summary>Dropout rate the recommended degree is sized for.</summary>
     public double ExpectedDropout { get; init; } = 0.1;
 
+    /// <summary>Shamir threshold t as a fraction of a neighbourhood (k + 1); 0 for the default (just over half).</summary>
+    public double ThresholdFraction { get; init; }
+
     /// <summary>Each update element is clipped to [−clipRange, clipRange].</summary>
     public double ClipRange { get; init; } = 1;
 

@@ -12,7 +12,7 @@ public sealed class SecureSimulationTests : IDisposable
 {
     private readonly string _output = Path.Combine(Path.GetTempPath(), "federated-tests", "secure-sim-" + Guid.NewGuid().ToString("N"));
 
-    private SimulationScenario Scenario(bool secure, double phaseDropout = 0) => new()
+    private SimulationScenario Scenario(bool secure, double phaseDropout = 0, double thresholdFraction = 0) => new()
     {
         Name = "secure-test",
         Dataset = "fashion-mnist",
@@ -26,7 +26,7 @@ public sealed class SecureSimulationTests : IDisposable
         Training = new LocalTraining { Epochs = 1, BatchSize = 32, LearningRate = 0.05, Momentum = 0.9 },
         Faults = new FaultSpec { SecureDropoutProbability = phaseDropout },
         // Logistic-regression deltas stay well inside ±10, so clipping changes nothing here.
-        SecureAggregation = new SecureAggregationSpec { Enabled = secure, ExpectedDropout = 0.3, ClipRange = 10 },
+        SecureAggregation = new SecureAggregationSpec { Enabled = secure, ExpectedDropout = 0.3, ClipRange = 10, ThresholdFraction = thresholdFraction },
         Seed = 11,
         Workers = 2,
         OutputDirectory = _output,
@@ -53,7 +53,8 @@ public sealed class SecureSimulationTests : IDisposable
     [Fact]
     public async Task Clients_dropping_at_every_phase_leave_rounds_that_still_complete()
     {
-        var result = await RunAsync(Scenario(secure: true, phaseDropout: 0.1));
+        // Eight clients, classic k = 7; t = 4 of 8 lets each client lose three neighbours over the round.
+        var result = await RunAsync(Scenario(secure: true, phaseDropout: 0.08, thresholdFraction: 0.5));
 
         Assert.All(result.Rounds, r => Assert.True(r.Completed, $"round {r.Round} failed"));
         Assert.Contains(result.Rounds, r => r.Participants < 8);
