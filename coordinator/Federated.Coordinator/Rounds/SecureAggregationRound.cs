@@ -18,9 +18,10 @@ public enum SecureStepKind
 }
 
 /// <summary>The answer to one secure-aggregation step.</summary>
-public readonly record struct SecureStepOutcome(SecureStepKind Kind, byte[] Payload, string? Reason)
+/// <param name="InRoundRecord">True when the refusal is already among the round's <see cref="SecureAggregationRound.Rejections"/> (recorded with the round).</param>
+public readonly record struct SecureStepOutcome(SecureStepKind Kind, byte[] Payload, string? Reason, bool InRoundRecord = false)
 {
-    public static SecureStepOutcome Rejected(string reason) => new(SecureStepKind.Rejected, [], reason);
+    public static SecureStepOutcome Rejected(string reason, bool inRoundRecord = false) => new(SecureStepKind.Rejected, [], reason, inRoundRecord);
 }
 
 /// <summary>
@@ -40,6 +41,7 @@ public sealed class SecureAggregationRound
     private readonly HashSet<int>[] _expected = new HashSet<int>[Phases];
     private readonly HashSet<int>[] _submitted = new HashSet<int>[Phases];
     private readonly TaskCompletionSource[] _closed = new TaskCompletionSource[Phases];
+    private readonly List<SecureAggregationRejection> _refusals = [];
     private SecureAggregationResult? _result;
     private int _phase;
     private DateTimeOffset _deadline = DateTimeOffset.MaxValue;
@@ -90,8 +92,17 @@ public sealed class SecureAggregationRound
     /// <summary>Why the round aborted, or null.</summary>
     public string? AbortReason => _server.AbortReason;
 
-    /// <summary>Every refused message or excluded client: protocol index, phase, reason.</summary>
-    public IReadOnlyList<SecureAggregationRejection> Rejections => _server.Rejections;
+    /// <summary>
+    /// Every refused message or excluded client of a task in this round: protocol index, phase,
+    /// reason — the protocol's own refusals and the messages this wrapper could not even read.
+    /// </summary>
+    public IReadOnlyList<SecureAggregationRejection> Rejections
+    {
+        get
+        {
+            lock (_gate) return [.. _refusals, .. _server.Rejections];
+        }
+    }
 
     /// <summary>The setup a task's client needs (its index, the graph seed, the parameters), in wire format.</summary>
     public byte[] SetupFor(string taskId)
@@ -153,15 +164,18 @@ public sealed class SecureAggregationRound
         lock (_gate)
         {
             if (_phase != phase)
-                return SecureStepOutcome.Rejected($"phase {Name(phase)} is not open; round {Round} is in {(_phase < Phases ? Name(_phase) : "no phase (it is over)")}");
+                return Refuse(index, phase, $"phase {Name(phase)} is not open; round {Round} is in {(_phase < Phases ? Name(_phase) : "no phase (it is over)")}");
             if (!_expected[phase].Contains(index))
-                return SecureStepOutcome.Rejected($"client {index} is no longer part of round {Round}'s secure aggregation{LastReason(index)}");
+                return Refuse(index, phase, $"client {index} is no longer part of round {Round}'s secure aggregation{LastReason(index)}");
+            int before = _server.Rejections.Count;
             string? refusal = Receive(phase, index, message);
             if (refusal is null) _submitted[phase].Add(index);
             // A refused client is out of the round (the protocol drops it): the phase need not wait for it.
             else _expected[phase].Remove(index);
             if (_submitted[phase].IsSupersetOf(_expected[phase])) ClosePhaseLocked(phase);
-            return refusal is null ? null : SecureStepOutcome.Rejected(refusal);
+            if (refusal is null) return null;
+            // The protocol recorded its own refusals; a message it never saw (unreadable) is recorded here.
+            return _server.Rejections.Count > before ? SecureStepOutcome.Rejected(refusal, inRoundRecord: true) : Refuse(index, phase, refusal);
         }
     }
 
@@ -232,6 +246,12 @@ public sealed class SecureAggregationRound
             return $"malformed {Name(phase)} message: {e.Message}";
         }
         return accepted ? null : $"{Name(phase)} message refused{LastReason(index)}";
+    }
+
+    private SecureStepOutcome Refuse(int index, int phase, string reason)
+    {
+        _refusals.Add(new SecureAggregationRejection(index, (SecureAggregationPhase)phase, reason));
+        return SecureStepOutcome.Rejected(reason, inRoundRecord: true);
     }
 
     /// <summary>A message must come from the index its task was given; the protocol index inside it cannot be chosen by the sender.</summary>

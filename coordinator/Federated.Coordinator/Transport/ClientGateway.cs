@@ -227,7 +227,11 @@ public sealed partial class ClientGateway(
         stage.AddBytesReceived(message.Length);
         var outcome = await secure.StepAsync(taskId, clientId, phase, message.Span, cancellationToken).ConfigureAwait(false);
         if (outcome.Kind == SecureStepKind.Rejected)
-            return await RecordSecureRefusalAsync(clientId, taskId, stage.Round, outcome.Reason!, cancellationToken).ConfigureAwait(false);
+        {
+            // Refusals of the round's own clients are recorded with the round when it ends; others here.
+            if (!outcome.InRoundRecord) return await RecordSecureRefusalAsync(clientId, taskId, stage.Round, outcome.Reason!, cancellationToken).ConfigureAwait(false);
+            LogRejected(clientId, taskId, stage.Round.ToString(CultureInfo.InvariantCulture), outcome.Reason!);
+        }
         stage.AddBytesSent(outcome.Payload.Length);
         return outcome;
     }
