@@ -79,12 +79,12 @@ public sealed partial class SecureAggregationServer
             var included = new List<int>();
             for (int c = 1; c < _masked.Length; c++)
             {
-                if (!_masked[c]) continue;
-                System.Numerics.Tensors.TensorPrimitives.Add(sum, _inputs[c].Values, sum);
-                included.Add(c);
+                if (_masked[c]) included.Add(c);
             }
 
-            using var generator = new MaskGenerator();
+            // First every seed whose stream must come off the sum (cheap: Shamir, key agreement), then
+            // the streams themselves, the expensive part, over ranges of the vector in parallel.
+            var masks = new List<(byte[] Seed, bool Subtract)>();
             Span<byte> secret = stackalloc byte[ShamirSecretSharing.SecretBytes];
             Span<byte> seed = stackalloc byte[MaskGenerator.SeedBytes];
             try
@@ -101,7 +101,7 @@ public sealed partial class SecureAggregationServer
                     if (survivor)
                     {
                         // y_c carries +PRG(b_c).
-                        generator.Subtract(secret, sum);
+                        masks.Add((secret.ToArray(), true));
                         continue;
                     }
                     using var maskKey = KeyAgreement.ImportPrivateKey(secret);
@@ -113,10 +113,10 @@ public sealed partial class SecureAggregationServer
                         var partnerKey = KeyAgreement.TryImportPublicKey(_keys[partner].MaskPublicKey)!;
                         KeyAgreement.DerivePairwiseSeed(maskKey, partnerKey, RoundId, seed);
                         // The partner added +PRG(s) when its index is below c's, −PRG(s) otherwise; undo that.
-                        if (partner < c) generator.Subtract(seed, sum);
-                        else generator.Add(seed, sum);
+                        masks.Add((seed.ToArray(), partner < c));
                     }
                 }
+                RemoveMasks(sum, included, masks);
             }
             catch (SecureAggregationException e)
             {
@@ -126,6 +126,7 @@ public sealed partial class SecureAggregationServer
             {
                 secret.Clear();
                 seed.Clear();
+                foreach (var (bytes, _) in masks) System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);
             }
 
             FixedPointEncoder.Reduce(sum, FixedPointEncoder.ModulusMask(_options.BitWidth));
@@ -135,6 +136,31 @@ public sealed partial class SecureAggregationServer
             _phase = SecureAggregationPhase.Completed;
             return new SecureAggregationResult(weightedSum, totalWeight, [.. included]);
         }
+    }
+
+    /// <summary>
+    /// sum = Σ inputs − masks, over whole-block ranges of the vector on all cores: AES-CTR can start
+    /// at any block, so each range expands only its own part of every stream and nothing is merged.
+    /// </summary>
+    private void RemoveMasks(uint[] sum, List<int> included, List<(byte[] Seed, bool Subtract)> masks)
+    {
+        const int minimumRange = 1 << 16;
+        int parts = Math.Clamp(sum.Length / minimumRange, 1, Environment.ProcessorCount);
+        int range = ((sum.Length + parts - 1) / parts + 3) / 4 * 4;
+        Parallel.For(0, parts, part =>
+        {
+            int start = part * range;
+            if (start >= sum.Length) return;
+            var slice = sum.AsSpan(start, Math.Min(range, sum.Length - start));
+            foreach (int c in included)
+                System.Numerics.Tensors.TensorPrimitives.Add(slice, _inputs[c].Values.AsSpan(start, slice.Length), slice);
+            using var generator = new MaskGenerator();
+            foreach (var (maskSeed, subtract) in masks)
+            {
+                if (subtract) generator.Subtract(maskSeed, slice, start);
+                else generator.Add(maskSeed, slice, start);
+            }
+        });
     }
 
     private static bool SameResponse(UnmaskResponse a, UnmaskResponse b)

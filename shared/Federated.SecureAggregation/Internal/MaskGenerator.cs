@@ -24,11 +24,11 @@ internal sealed class MaskGenerator : IDisposable
     private readonly byte[] _stream = new byte[ChunkBytes];
     private bool _disposed;
 
-    /// <summary>target += PRG(seed) mod 2^32.</summary>
-    public void Add(ReadOnlySpan<byte> seed, Span<uint> target) => Apply(seed, target, subtract: false);
+    /// <summary>target += PRG(seed) mod 2^32, where target holds the stream's words from <paramref name="firstWord"/> on (a multiple of 4: CTR starts at any block).</summary>
+    public void Add(ReadOnlySpan<byte> seed, Span<uint> target, int firstWord = 0) => Apply(seed, target, subtract: false, firstWord);
 
-    /// <summary>target −= PRG(seed) mod 2^32.</summary>
-    public void Subtract(ReadOnlySpan<byte> seed, Span<uint> target) => Apply(seed, target, subtract: true);
+    /// <summary>target −= PRG(seed) mod 2^32, where target holds the stream's words from <paramref name="firstWord"/> on (a multiple of 4).</summary>
+    public void Subtract(ReadOnlySpan<byte> seed, Span<uint> target, int firstWord = 0) => Apply(seed, target, subtract: true, firstWord);
 
     /// <summary>Writes the first target.Length words of PRG(seed).</summary>
     public void Fill(ReadOnlySpan<byte> seed, Span<uint> target)
@@ -37,13 +37,14 @@ internal sealed class MaskGenerator : IDisposable
         Apply(seed, target, subtract: false);
     }
 
-    private void Apply(ReadOnlySpan<byte> seed, Span<uint> target, bool subtract)
+    private void Apply(ReadOnlySpan<byte> seed, Span<uint> target, bool subtract, int firstWord = 0)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (seed.Length != SeedBytes) throw new ArgumentException($"A mask seed is {SeedBytes} bytes (was {seed.Length}).", nameof(seed));
+        if (firstWord < 0 || firstWord % 4 != 0) throw new ArgumentOutOfRangeException(nameof(firstWord), firstWord, "The first word must be a non-negative multiple of 4 (a whole AES block).");
         _aes.SetKey(seed);
         const int wordsPerChunk = ChunkBytes / sizeof(uint);
-        ulong counter = 0;
+        ulong counter = (ulong)firstWord / 4;
         for (int start = 0; start < target.Length; start += wordsPerChunk)
         {
             int words = Math.Min(wordsPerChunk, target.Length - start);

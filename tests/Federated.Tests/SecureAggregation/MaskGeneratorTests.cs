@@ -23,6 +23,21 @@ public class MaskGeneratorTests
         Assert.Equal(a, b);
     }
 
+    [Theory]
+    [InlineData(4)]
+    [InlineData(16_384)]
+    [InlineData(70_000)]
+    public void A_range_starting_at_a_block_gets_the_same_words_as_the_whole_stream(int firstWord)
+    {
+        using var generator = new MaskGenerator();
+        var whole = new uint[100_003];
+        generator.Add(Seed(3), whole);
+        var tail = new uint[whole.Length - firstWord];
+        generator.Add(Seed(3), tail, firstWord);
+        Assert.Equal(whole.AsSpan(firstWord).ToArray(), tail);
+        Assert.Throws<ArgumentOutOfRangeException>(() => generator.Add(Seed(3), tail, 6));
+    }
+
     [Fact]
     public void Different_seeds_give_different_streams()
     {
