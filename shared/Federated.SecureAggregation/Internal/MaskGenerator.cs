@@ -17,7 +17,8 @@ namespace Federated.SecureAggregation;
 internal sealed class MaskGenerator : IDisposable
 {
     public const int SeedBytes = 32;
-    private const int ChunkBytes = 64 * 1024;
+    // Large chunks: each EncryptEcb call costs ~30 µs of set-up on top of the AES work (64 KB chunks ran at 1.4 GB/s, 1 MB ones at about 3).
+    private const int ChunkBytes = 1024 * 1024;
 
     private readonly Aes _aes = Aes.Create();
     private readonly byte[] _counters = new byte[ChunkBytes];

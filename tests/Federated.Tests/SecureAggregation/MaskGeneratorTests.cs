@@ -52,19 +52,22 @@ public class MaskGeneratorTests
     }
 
     [Fact]
-    public void Stream_is_aes_ctr_and_chunking_does_not_change_it()
+    public void Stream_is_aes_ctr_across_the_chunk_boundary()
     {
         using var generator = new MaskGenerator();
-        var longer = new uint[20_000];
-        var prefix = new uint[16_390]; // crosses the 16,384-word chunk boundary
-        generator.Fill(Seed(3), longer);
-        generator.Fill(Seed(3), prefix);
-        Assert.Equal(prefix, longer.AsSpan(0, prefix.Length).ToArray());
+        var stream = new uint[300_000]; // crosses the 262,144-word (1 MB) chunk boundary
+        generator.Fill(Seed(3), stream);
 
+        // Word w is word w mod 4 of AES-256(seed, little-endian 128-bit counter w / 4).
         using var aes = Aes.Create();
         aes.Key = Seed(3);
-        var block = aes.EncryptEcb(new byte[16], PaddingMode.None);
-        Assert.Equal(BitConverter.ToUInt32(block, 0), longer[0]);
+        foreach (int word in new[] { 0, 5, 262_140, 262_143, 262_144, 262_149, 299_999 })
+        {
+            var counter = new byte[16];
+            BitConverter.TryWriteBytes(counter, (ulong)(word / 4));
+            var block = aes.EncryptEcb(counter, PaddingMode.None);
+            Assert.Equal(BitConverter.ToUInt32(block, 4 * (word % 4)), stream[word]);
+        }
     }
 
     [Fact]
