@@ -68,19 +68,9 @@ public sealed class GrpcCoordinatorService(ClientGateway gateway, UploadBuffers 
         byte[] buffer = await uploads.RentAsync(length, cancellationToken).ConfigureAwait(false);
         try
         {
-            long received = 0;
-            while (await requestStream.MoveNext(cancellationToken).ConfigureAwait(false))
-            {
-                var chunk = requestStream.Current;
-                if (chunk.PartCase != ResultChunk.PartOneofCase.Data)
-                    return await RefuseAsync(header, "a second header arrived in the same upload", cancellationToken).ConfigureAwait(false);
-                if (received + chunk.Data.Length > length)
-                    return await RefuseAsync(header, $"the upload carries more than the declared {length} bytes", cancellationToken).ConfigureAwait(false);
-                chunk.Data.Span.CopyTo(buffer.AsSpan((int)received));
-                received += chunk.Data.Length;
-            }
-            if (received != length)
-                return await RefuseAsync(header, $"the upload ended after {received} of the declared {length} bytes", cancellationToken).ConfigureAwait(false);
+            string? framing = await ChunkedRequest.ReadAsync(requestStream, static c => c.PartCase == ResultChunk.PartOneofCase.Data ? c.Data : null,
+                buffer, length, "upload", cancellationToken).ConfigureAwait(false);
+            if (framing is not null) return await RefuseAsync(header, framing, cancellationToken).ConfigureAwait(false);
 
             var metrics = new Dictionary<string, double>(header.Metrics, StringComparer.Ordinal);
             // The gateway is done with the payload when SubmitAsync returns (it keeps no reference), so the buffer can go back.
@@ -109,19 +99,9 @@ public sealed class GrpcCoordinatorService(ClientGateway gateway, UploadBuffers 
         Task<SecureStepOutcome> step;
         try
         {
-            long received = 0;
-            while (await requestStream.MoveNext(cancellationToken).ConfigureAwait(false))
-            {
-                var chunk = requestStream.Current;
-                if (chunk.PartCase != SecureStepChunk.PartOneofCase.Data)
-                    return Refused("a second header arrived in the same step");
-                if (received + chunk.Data.Length > length)
-                    return Refused($"the step carries more than the declared {length} bytes");
-                chunk.Data.Span.CopyTo(buffer.AsSpan((int)received));
-                received += chunk.Data.Length;
-            }
-            if (received != length)
-                return Refused($"the step ended after {received} of the declared {length} bytes");
+            string? framing = await ChunkedRequest.ReadAsync(requestStream, static c => c.PartCase == SecureStepChunk.PartOneofCase.Data ? c.Data : null,
+                buffer, length, "step", cancellationToken).ConfigureAwait(false);
+            if (framing is not null) return Refused(framing);
             // The gateway reads the message before its task first waits, so the buffer (and the upload
             // slot) goes back now, not when the phase closes: waiting steps must not hold slots.
             step = gateway.SecureStepAsync(header.ClientId, header.TaskId, (int)header.Phase, buffer.AsMemory(0, length), cancellationToken);
