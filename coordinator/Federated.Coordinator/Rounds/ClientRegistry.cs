@@ -45,6 +45,16 @@ public sealed class ClientRegistry(TimeProvider time)
         return false;
     }
 
+    /// <summary>
+    /// Marks a client as gone (its transport saw it disconnect, e.g. an MQTT last will) so that no
+    /// round selects it until it is heard from again. A task it holds stays open: a device that comes
+    /// back before the deadline may still finish it.
+    /// </summary>
+    public void MarkAway(string clientId)
+    {
+        if (_sessions.TryGetValue(clientId, out var session)) session.Touch(DateTimeOffset.UnixEpoch);
+    }
+
     /// <summary>Ids of clients heard from within <paramref name="timeout"/>, in join order.</summary>
     public IReadOnlyList<string> Available(TimeSpan timeout)
     {

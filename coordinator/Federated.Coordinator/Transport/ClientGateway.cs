@@ -79,6 +79,17 @@ public sealed partial class ClientGateway(
 
     public bool Heartbeat(string clientId) => registry.TryGet(clientId, out _);
 
+    /// <summary>A transport saw the client disconnect: it is not selected again until it is heard from.</summary>
+    public void MarkAway(string clientId)
+    {
+        registry.MarkAway(clientId);
+        LogAway(clientId);
+    }
+
+    /// <summary>What every transport answers for a client id the coordinator does not know; clients rejoin when they read it.</summary>
+    public static string UnknownClientDetail(string clientId) =>
+        $"Unknown client id '{clientId}': the coordinator may have restarted; join again.";
+
     public async Task<PullOutcome> PullAsync(string clientId, TimeSpan wait, CancellationToken cancellationToken)
     {
         if (!registry.TryGet(clientId, out var session)) return new PullOutcome.UnknownClient();
@@ -283,6 +294,9 @@ public sealed partial class ClientGateway(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Client {ClientId} ({Name}) joined; {Count} connected")]
     private partial void LogJoined(string clientId, string name, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Client {ClientId} went away (its transport saw it disconnect)")]
+    private partial void LogAway(string clientId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Accepted {Kind} result of task {TaskId} from {ClientId} in round {Round} ({Examples} examples)")]
     private partial void LogAccepted(TaskKind kind, string taskId, string clientId, long round, long examples);

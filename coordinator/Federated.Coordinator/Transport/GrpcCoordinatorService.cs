@@ -125,5 +125,5 @@ public sealed class GrpcCoordinatorService(ClientGateway gateway, UploadBuffers 
     }
 
     private static RpcException UnknownClient(string clientId) =>
-        new(new Status(StatusCode.NotFound, $"Unknown client id '{clientId}': the coordinator may have restarted; join again."));
+        new(new Status(StatusCode.NotFound, ClientGateway.UnknownClientDetail(clientId)));
 }

@@ -1,4 +1,5 @@
 using Federated.Coordinator.Hosting;
+using Federated.Coordinator.Mqtt;
 using Federated.Coordinator.Persistence;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -37,7 +38,8 @@ internal sealed class LoopbackCoordinator : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>
-    /// Starts a coordinator with <paramref name="settings"/> (keys below <c>Federation</c>, e.g. "Rounds").
+    /// Starts a coordinator with <paramref name="settings"/> (keys below <c>Federation</c>, e.g. "Rounds";
+    /// keys starting with <c>Mqtt:</c> configure the MQTT channel, which is off unless they enable it).
     /// Its database lives in <paramref name="directory"/> when given (the caller then deletes it), else in a fresh temporary folder.
     /// </summary>
     public static async Task<LoopbackCoordinator> StartAsync(IDictionary<string, string?> settings, Action<IServiceCollection>? configure = null, string? directory = null)
@@ -47,18 +49,22 @@ internal sealed class LoopbackCoordinator : IAsyncDisposable
         System.IO.Directory.CreateDirectory(directory);
         string database = Path.Combine(directory, "coordinator.db");
         var configuration = new Dictionary<string, string?> { ["Federation:DatabasePath"] = database };
-        foreach (var (key, value) in settings) configuration["Federation:" + key] = value;
+        foreach (var (key, value) in settings)
+            configuration[key.StartsWith(MqttChannelOptions.SectionName + ":", StringComparison.Ordinal) ? key : "Federation:" + key] = value;
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information)
-            .AddFilter("Microsoft", LogLevel.Warning).AddFilter("Grpc", LogLevel.Warning);
+            .AddFilter("Microsoft", LogLevel.Warning).AddFilter("Grpc", LogLevel.Warning).AddFilter("MQTTnet", LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddFederatedCoordinator(builder.Configuration);
+        builder.Services.AddFederatedMqtt(builder.Configuration);
         configure?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapFederatedCoordinator();
         await app.StartAsync().ConfigureAwait(false);
+        // With MQTT on, the coordinator is ready once its channel listens to devices.
+        if (app.Services.GetService<MqttCoordinatorChannel>() is { } mqtt) await mqtt.FirstConnection.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         return new LoopbackCoordinator(app, directory, database, ownsDirectory);
     }
 
