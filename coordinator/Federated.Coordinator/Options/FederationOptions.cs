@@ -68,6 +68,12 @@ public sealed class FederationOptions
     /// </summary>
     public int MaxConcurrentUploads { get; set; } = 2;
 
+    /// <summary>Synchronous rounds (the default) or FedBuff's buffered asynchronous aggregation for device fleets.</summary>
+    public FederationMode Mode { get; set; } = FederationMode.Synchronous;
+
+    /// <summary>FedBuff's buffer, concurrency and staleness settings (<c>Federation:Mode</c> = FedBuff).</summary>
+    public BufferedAggregationSettings FedBuff { get; set; } = new();
+
     /// <summary>Secure aggregation of training rounds (off by default).</summary>
     public SecureAggregationSettings SecureAggregation { get; set; } = new();
 

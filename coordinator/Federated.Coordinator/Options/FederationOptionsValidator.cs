@@ -56,6 +56,20 @@ public sealed class FederationOptionsValidator : IValidateOptions<FederationOpti
             Require(!Strategies.StrategyFactory.NeedsSingleUpdates(options.Strategy.Name), "Strategy:Name", options.Strategy.Name,
                 $"cannot run with {S}:SecureAggregation:Enabled = true: a robust strategy must see single updates, secure aggregation reveals only their sum");
         }
+        Require(Enum.IsDefined(options.Mode), "Mode", options.Mode, "must be Synchronous or FedBuff");
+        if (options.Mode == FederationMode.FedBuff)
+        {
+            const string B = "FedBuff:";
+            var buffered = options.FedBuff;
+            Require(buffered.BufferSize >= 1, B + "BufferSize", buffered.BufferSize, "must be at least 1");
+            Require(buffered.Concurrency >= 1, B + "Concurrency", buffered.Concurrency, "must be at least 1");
+            Require(buffered.MaxStaleness >= 0, B + "MaxStaleness", buffered.MaxStaleness, "must be 0 or more");
+            Require(buffered.ServerLearningRate > 0 && double.IsFinite(buffered.ServerLearningRate), B + "ServerLearningRate", buffered.ServerLearningRate, "must be a positive number");
+            Require(buffered.StalenessExponent >= 0 && double.IsFinite(buffered.StalenessExponent), B + "StalenessExponent", buffered.StalenessExponent, "must be 0 or more");
+            Require(!secure.Enabled, "Mode", options.Mode, $"cannot run with {S}:SecureAggregation:Enabled = true: secure aggregation needs a synchronous cohort");
+            Require(string.Equals(options.Strategy.Name, "fedavg", StringComparison.OrdinalIgnoreCase), "Strategy:Name", options.Strategy.Name,
+                $"must be fedavg with {S}:Mode = FedBuff (FedBuff is its own server rule)");
+        }
         var training = options.Training;
         Require(training.Epochs >= 1, "Training:Epochs", training.Epochs, "must be at least 1");
         Require(training.BatchSize >= 1, "Training:BatchSize", training.BatchSize, "must be at least 1");

@@ -61,7 +61,8 @@ public sealed partial class RoundOrchestrator(
         runtime.Architecture = architecture;
         var (lastRound, global) = await LoadOrCreateGlobalModelAsync(architecture, cancellationToken).ConfigureAwait(false);
 
-        for (long round = lastRound + 1; round <= _options.Rounds; round++)
+        if (_options.Mode == FederationMode.FedBuff) global = await RunBufferedAsync(lastRound, global, cancellationToken).ConfigureAwait(false);
+        else for (long round = lastRound + 1; round <= _options.Rounds; round++)
         {
             foreach (var observer in _observers) await observer.BeforeRoundAsync(round, cancellationToken).ConfigureAwait(false);
             LogWaitingForClients(_options.MinClients, round);

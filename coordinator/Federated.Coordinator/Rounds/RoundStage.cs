@@ -15,7 +15,7 @@ public sealed class RoundStage
 {
     private enum Answer { Pending, Claimed, Accepted, Refused }
 
-    private sealed record Slot(string ClientId, int Order)
+    private sealed record Slot(string ClientId, int Order, long BaseRound, DateTimeOffset Deadline)
     {
         public Answer State { get; set; }
     }
@@ -23,6 +23,9 @@ public sealed class RoundStage
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Slot> _slots = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _allAnswered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly BufferedSteps? _steps;
+    private readonly long _round;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _open;
     private bool _closed;
     private double _evaluationExamples;
@@ -31,14 +34,35 @@ public sealed class RoundStage
 
     public RoundStage(long round, TaskKind kind, DateTimeOffset deadline, ParameterLayout layout, IAggregator? aggregator)
     {
-        Round = round;
+        _round = round;
         Kind = kind;
         Deadline = deadline;
         Layout = layout;
         Aggregator = aggregator;
     }
 
-    public long Round { get; }
+    /// <summary>
+    /// A FedBuff stage: open for the whole run, its tasks each with their own deadline, its updates
+    /// buffered per server step with their staleness (see <see cref="BufferedSteps"/>).
+    /// </summary>
+    internal RoundStage(long firstRound, ParameterLayout layout, Options.BufferedAggregationSettings settings)
+        : this(firstRound, TaskKind.Fit, DateTimeOffset.MaxValue, layout, null)
+    {
+        _steps = new BufferedSteps(layout.TotalLength, settings, firstRound);
+    }
+
+    /// <summary>The round results now count for; in a FedBuff stage, the server step being filled.</summary>
+    public long Round
+    {
+        get
+        {
+            if (_steps is null) return _round;
+            lock (_gate) return _steps.OpenRound;
+        }
+    }
+
+    /// <summary>Whether this is a FedBuff stage.</summary>
+    public bool IsBuffered => _steps is not null;
 
     public TaskKind Kind { get; }
 
@@ -60,9 +84,72 @@ public sealed class RoundStage
     {
         lock (_gate)
         {
-            _slots.Add(taskId, new Slot(clientId, _slots.Count));
+            _slots.Add(taskId, new Slot(clientId, _slots.Count, _round, Deadline));
             _open++;
         }
+    }
+
+    /// <summary>Adds a FedBuff task: it starts from the newest model, counts from the open server step, and has its own deadline.</summary>
+    internal void AddBufferedTask(string taskId, string clientId, DateTimeOffset deadline)
+    {
+        lock (_gate)
+        {
+            _slots.Add(taskId, new Slot(clientId, _slots.Count, _steps!.OpenRound, deadline));
+            _open++;
+        }
+    }
+
+    /// <summary>The clients holding an unanswered task (FedBuff gives each client one task at a time).</summary>
+    internal HashSet<string> BusyClients()
+    {
+        lock (_gate)
+        {
+            var busy = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var slot in _slots.Values)
+            {
+                if (slot.State is Answer.Pending or Answer.Claimed) busy.Add(slot.ClientId);
+            }
+            return busy;
+        }
+    }
+
+    /// <summary>Completes at the next answer, refusal or full buffer (FedBuff's orchestrator then hands out tasks or steps the model).</summary>
+    internal Task Changed
+    {
+        get
+        {
+            lock (_gate) return _changed.Task;
+        }
+    }
+
+    /// <summary>Removes FedBuff tasks whose deadline passed without a result and returns their ids.</summary>
+    internal IReadOnlyList<string> ExpireOverdue(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            var expired = new List<string>();
+            foreach (var (taskId, slot) in _slots)
+            {
+                if (slot.State == Answer.Pending && now > slot.Deadline) expired.Add(taskId);
+            }
+            foreach (string taskId in expired)
+            {
+                _slots.Remove(taskId);
+                _open--;
+            }
+            return expired;
+        }
+    }
+
+    /// <summary>The oldest filled server step of a FedBuff stage, if any; hand the buffer back with <see cref="Recycle"/>.</summary>
+    internal bool TryTakeFullStep(out long round, out StalenessWeightedBuffer buffer)
+    {
+        lock (_gate) return _steps!.TryTakeFull(out round, out buffer);
+    }
+
+    internal void Recycle(StalenessWeightedBuffer buffer)
+    {
+        lock (_gate) _steps!.Recycle(buffer);
     }
 
     /// <summary>Number of tasks in the stage.</summary>
@@ -94,8 +181,10 @@ public sealed class RoundStage
             }
             if (slot.ClientId != clientId)
                 reason = $"task {taskId} was issued to another client";
-            else if (_closed || now > Deadline)
-                reason = $"the result for task {taskId} arrived after round {Round}'s deadline";
+            else if (_closed || now > slot.Deadline)
+                reason = _steps is null
+                    ? $"the result for task {taskId} arrived after round {_round}'s deadline"
+                    : $"the result for task {taskId} arrived after its deadline";
             else if (slot.State != Answer.Pending)
                 reason = $"task {taskId} was already answered";
             else
@@ -108,13 +197,30 @@ public sealed class RoundStage
         }
     }
 
+    /// <summary>
+    /// For a claimed task of a FedBuff stage: why its update is too stale to use (more server steps
+    /// behind than the bound), or null. Synchronous stages never refuse for staleness.
+    /// </summary>
+    public string? StaleReason(string taskId)
+    {
+        if (_steps is null) return null;
+        lock (_gate) return _slots.TryGetValue(taskId, out var slot) ? _steps.StaleReason(taskId, slot.BaseRound) : null;
+    }
+
+    /// <summary>The round <paramref name="taskId"/> was issued in (for FedBuff, the server step open then).</summary>
+    public long RoundOf(string taskId)
+    {
+        lock (_gate) return _slots.TryGetValue(taskId, out var slot) ? slot.BaseRound : _round;
+    }
+
     /// <summary>Folds a validated update into the aggregate; false when the window closed meanwhile.</summary>
     public bool AcceptUpdate(string taskId, ReadOnlySpan<float> delta, long exampleCount, bool clipped = false)
     {
         lock (_gate)
         {
             if (_closed) return false;
-            Aggregator!.Accumulate(delta, exampleCount);
+            if (_steps is not null) _steps.Add(delta, _slots[taskId].BaseRound);
+            else Aggregator!.Accumulate(delta, exampleCount);
             if (clipped) Clipped++;
             Resolve(taskId, Answer.Accepted);
             return true;
@@ -222,6 +328,10 @@ public sealed class RoundStage
         var slot = _slots[taskId];
         if (slot.State is Answer.Accepted or Answer.Refused) return;
         slot.State = answer;
+        // A FedBuff stage lives for the whole run: answered tasks leave it.
+        if (_steps is not null) _slots.Remove(taskId);
         if (--_open == 0) _allAnswered.TrySetResult();
+        _changed.TrySetResult();
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -180,6 +180,11 @@ public sealed partial class ClientGateway(
     private async Task<UploadOutcome> AcceptUpdateAsync(RoundStage stage, ResultSubmission result, DateTimeOffset now, CancellationToken cancellationToken)
     {
         stage.AddBytesReceived(result.Payload.Length);
+        // FedBuff: an update too many server steps behind is refused before it is even decoded.
+        if (stage.StaleReason(result.TaskId) is { } stale)
+            return await RefuseClaimedAsync(stage, result, stale, cancellationToken).ConfigureAwait(false);
+        // The round the task was issued in (a FedBuff result may count for a later server step).
+        long taskRound = stage.RoundOf(result.TaskId);
         string? refusal;
         await _updateGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -192,7 +197,7 @@ public sealed partial class ClientGateway(
         }
         if (refusal is not null)
             return await RefuseClaimedAsync(stage, result, refusal, cancellationToken).ConfigureAwait(false);
-        await RecordAcceptedAsync(stage, result, now, cancellationToken).ConfigureAwait(false);
+        await RecordAcceptedAsync(taskRound, stage.Kind, result, now, cancellationToken).ConfigureAwait(false);
         return new UploadOutcome(true, null);
     }
 
@@ -217,7 +222,7 @@ public sealed partial class ClientGateway(
             return await RefuseClaimedAsync(stage, result, "an evaluation needs an 'accuracy' metric in [0, 1]", cancellationToken).ConfigureAwait(false);
         if (!stage.AcceptEvaluation(result.TaskId, result.ExampleCount, loss, accuracy))
             return await RefuseClaimedAsync(stage, result, $"the result for task {result.TaskId} arrived after round {stage.Round}'s deadline", cancellationToken).ConfigureAwait(false);
-        await RecordAcceptedAsync(stage, result, now, cancellationToken).ConfigureAwait(false);
+        await RecordAcceptedAsync(stage.Round, stage.Kind, result, now, cancellationToken).ConfigureAwait(false);
         return new UploadOutcome(true, null);
     }
 
@@ -266,11 +271,11 @@ public sealed partial class ClientGateway(
         await RejectAsync(new ResultSubmission(clientId, taskId, 0, new Dictionary<string, double>(), ReadOnlyMemory<byte>.Empty, null), null, stage?.Round, reason, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task RecordAcceptedAsync(RoundStage stage, ResultSubmission result, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task RecordAcceptedAsync(long round, TaskKind kind, ResultSubmission result, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await store.AddResultAsync(new ResultRecord(result.TaskId, stage.Round, result.ClientId, stage.Kind, result.ExampleCount, now, result.Metrics), cancellationToken).ConfigureAwait(false);
+        await store.AddResultAsync(new ResultRecord(result.TaskId, round, result.ClientId, kind, result.ExampleCount, now, result.Metrics), cancellationToken).ConfigureAwait(false);
         await store.UpdateTaskStatusAsync(result.TaskId, TaskStatus.Completed, null, now, cancellationToken).ConfigureAwait(false);
-        LogAccepted(stage.Kind, result.TaskId, result.ClientId, stage.Round, result.ExampleCount);
+        LogAccepted(kind, result.TaskId, result.ClientId, round, result.ExampleCount);
     }
 
     private async Task<UploadOutcome> RefuseClaimedAsync(RoundStage stage, ResultSubmission result, string reason, CancellationToken cancellationToken)
