@@ -1,5 +1,6 @@
 using System.Globalization;
 using Federated.Client.Connection;
+using Federated.Client.Mqtt;
 using Federated.Client.Torch;
 using Federated.Shared.Data;
 using Microsoft.Extensions.Logging;
@@ -33,7 +34,7 @@ internal static partial class ClientRunner
             };
             options.Properties["device"] = settings.Device;
             options.Properties["examples"] = train.Count.ToString(CultureInfo.InvariantCulture);
-            await using var connection = new GrpcCoordinatorConnection(settings.Coordinator);
+            await using var connection = Connect(settings, loggers);
             var client = new FederatedClient(connection, trainer, options, loggers.CreateLogger<FederatedClient>());
             var summary = await client.RunAsync(cancellationToken).ConfigureAwait(false);
             string finalModel = summary.FinalModelHash ?? "-";
@@ -50,6 +51,34 @@ internal static partial class ClientRunner
             LogFailed(log, e.Message);
             return 1;
         }
+    }
+
+    /// <summary>gRPC for http(s):// addresses; MQTT through a broker for mqtt://host:port/federation.</summary>
+    private static ICoordinatorConnection Connect(ClientSettings settings, ILoggerFactory loggers)
+    {
+        var address = settings.Coordinator;
+        if (address.Scheme != "mqtt") return new GrpcCoordinatorConnection(address);
+        return new MqttCoordinatorConnection(new MqttConnectionOptions
+        {
+            Host = address.Host,
+            Port = address.IsDefaultPort || address.Port < 0 ? 1883 : address.Port,
+            Federation = address.AbsolutePath.Trim('/'),
+            DeviceId = settings.DeviceId ?? StableDeviceId(settings.CacheDirectory),
+        }, loggers.CreateLogger<MqttCoordinatorConnection>());
+    }
+
+    /// <summary>
+    /// A device id made up once and kept beside the model cache: the broker holds the device's
+    /// session under it, so it must survive restarts.
+    /// </summary>
+    private static string StableDeviceId(string cacheDirectory)
+    {
+        string path = Path.Combine(cacheDirectory, "device-id");
+        if (File.Exists(path) && File.ReadAllText(path).Trim() is { } saved && Protocol.MqttTopics.IsValidLevel(saved)) return saved;
+        Directory.CreateDirectory(cacheDirectory);
+        string id = "device-" + Guid.NewGuid().ToString("N");
+        File.WriteAllText(path, id);
+        return id;
     }
 
     private static (LabeledDataset Train, LabeledDataset? HeldOut) LoadData(ClientSettings settings)

@@ -15,4 +15,5 @@ internal sealed record ClientSettings(
     int Threads,
     string CacheDirectory,
     int MaxAttempts,
-    double TopKFraction);
+    double TopKFraction,
+    string? DeviceId);

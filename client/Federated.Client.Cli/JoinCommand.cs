@@ -10,7 +10,7 @@ internal static class JoinCommand
     {
         var coordinator = new Option<string>("--coordinator", "-c")
         {
-            Description = "Address of the coordinator's gRPC endpoint (http:// or https://).",
+            Description = "The coordinator: its gRPC endpoint (http:// or https://), or an MQTT broker it listens on (mqtt://host:port/federation).",
             DefaultValueFactory = _ => "http://127.0.0.1:5050",
         };
         var data = new Option<string>("--data", "-d")
@@ -64,6 +64,10 @@ internal static class JoinCommand
         {
             Description = "Send only this fraction of each update's largest entries, carrying the rest to the next round (0 = whole updates).",
         };
+        var deviceId = new Option<string?>("--device-id")
+        {
+            Description = "MQTT only: this device's stable id on the broker (default: one made up once and kept in the cache folder).",
+        };
         var maxAttempts = new Option<int>("--max-attempts")
         {
             Description = "Give up after this many failed attempts to reach the coordinator in a row (0 = keep trying).",
@@ -71,13 +75,15 @@ internal static class JoinCommand
 
         var root = new RootCommand("Joins a Federated federation and trains on local data with TorchSharp; the data never leaves this machine.")
         {
-            coordinator, data, labelColumn, shard, shardSeed, heldOut, limit, device, name, threads, cache, topK, maxAttempts,
+            coordinator, data, labelColumn, shard, shardSeed, heldOut, limit, device, name, threads, cache, topK, deviceId, maxAttempts,
         };
         root.Validators.Add(result =>
         {
             // Validators see only what was typed (defaults are filled in later): check a given address.
             if (result.GetValue(coordinator) is { } address && !TryParseAddress(address, out _))
-                result.AddError($"--coordinator '{address}' is not an http:// or https:// address.");
+                result.AddError($"--coordinator '{address}' is not an http://, https:// or mqtt://host:port/federation address.");
+            if (result.GetValue(deviceId) is { } id && !Protocol.MqttTopics.IsValidLevel(id))
+                result.AddError($"--device-id '{id}' must be 1 to 128 characters without '/', '+' or '#'.");
             if (result.GetValue(shard) is { } text && !TryParseShard(text, out _, out _))
                 result.AddError($"--shard '{text}' is not of the form K/N with 1 <= K <= N.");
             if (result.GetValue(heldOut) is < 0 or >= 1)
@@ -95,14 +101,15 @@ internal static class JoinCommand
             var settings = new ClientSettings(
                 address!, result.GetValue(data)!, result.GetValue(labelColumn)!,
                 shardIndex, shardCount, result.GetValue(shardSeed), result.GetValue(heldOut), result.GetValue(limit),
-                result.GetValue(device)!, result.GetValue(name)!, result.GetValue(threads), result.GetValue(cache)!, result.GetValue(maxAttempts), result.GetValue(topK));
+                result.GetValue(device)!, result.GetValue(name)!, result.GetValue(threads), result.GetValue(cache)!, result.GetValue(maxAttempts), result.GetValue(topK), result.GetValue(deviceId));
             return ClientRunner.RunAsync(settings, cancellationToken);
         });
         return root;
     }
 
     private static bool TryParseAddress(string? text, out Uri? address) =>
-        Uri.TryCreate(text, UriKind.Absolute, out address) && address.Scheme is "http" or "https";
+        Uri.TryCreate(text, UriKind.Absolute, out address)
+        && (address.Scheme is "http" or "https" || (address.Scheme == "mqtt" && Protocol.MqttTopics.IsValidLevel(address.AbsolutePath.Trim('/'))));
 
     /// <summary>Parses "K/N" (1-based) into a 0-based index and a count; null means the whole dataset.</summary>
     internal static bool TryParseShard(string? text, out int index, out int count)

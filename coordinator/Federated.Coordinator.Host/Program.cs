@@ -1,12 +1,15 @@
 using Federated.Coordinator.Evaluation;
 using Federated.Coordinator.Host;
 using Federated.Coordinator.Hosting;
+using Federated.Coordinator.Mqtt;
 
 // The coordinator: options come from appsettings.json, then environment variables
 // (Federation__Rounds=5), then the command line (--Federation:Rounds 5 --urls http://0.0.0.0:5050).
 // The content root is the executable's folder, so its appsettings.json is found from any working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Services.AddFederatedCoordinator(builder.Configuration);
+// Phones and small devices over MQTT (Mqtt:Enabled): the embedded broker or an external one.
+builder.Services.AddFederatedMqtt(builder.Configuration);
 builder.Services.AddOptions<CentralEvaluationOptions>()
     .Bind(builder.Configuration.GetSection(CentralEvaluationOptions.SectionName), binder => binder.ErrorOnUnknownConfiguration = true)
     .Validate(o => o.Dataset is "none" or "fashion-mnist" || o.Dataset.EndsWith(".csv", StringComparison.OrdinalIgnoreCase),
