@@ -185,6 +185,38 @@ public class MqttFederationTests
     }
 
     [Fact]
+    public async Task Device_offline_past_its_deadline_abandons_the_stale_task_and_takes_the_next_one()
+    {
+        await using var broker = await TestBroker.StartAsync("embedded");
+        var settings = Settings(broker, clients: 2, rounds: 2);
+        settings["MinResults"] = "1";
+        settings["RoundTimeout"] = "00:00:03";
+        await using var coordinator = await LoopbackCoordinator.StartAsync(settings);
+        MqttCoordinatorConnection? phone = null;
+        var trainers = new ILocalTrainer[]
+        {
+            new ConstantDeltaTrainer(0.25f, 10),
+            new OfflineOnceTrainer(new ConstantDeltaTrainer(1f, 10), () => phone!.DropConnectionAsync()),
+        };
+
+        var summaries = await RunDevicesAsync(broker, coordinator, trainers, (i, connection) =>
+        {
+            if (i == 1) phone = connection;
+        });
+
+        Assert.Equal(2, summaries[0].TasksCompleted);
+        Assert.Equal(1, summaries[1].TasksCompleted);
+        await using var store = await coordinator.OpenStoreAsync();
+        var first = await store.GetTasksAsync(1);
+        Assert.Single(first, t => t.Status == TaskStatus.Completed);
+        Assert.Single(first, t => t.Status == TaskStatus.TimedOut);
+        // Round 2 has both devices' updates: (0.25 + 1) / 2.
+        Assert.All(await store.GetTasksAsync(2), t => Assert.Equal(TaskStatus.Completed, t.Status));
+        var (before, after) = await ModelsAroundAsync(coordinator, 2, 2);
+        Assert.Equal(before.Parameters.Values[0] + 0.625f, after.Parameters.Values[0], 1e-6f);
+    }
+
+    [Fact]
     public async Task Device_that_disappears_is_announced_by_its_last_will_and_not_selected()
     {
         await using var broker = await TestBroker.StartAsync("embedded");
@@ -217,6 +249,26 @@ internal sealed class GatedTrainer(ILocalTrainer inner, Task gate) : ILocalTrain
     public async Task<FitOutcome> FitAsync(ModelArchitecture architecture, ParameterBuffer global, TrainingConfig config, CancellationToken cancellationToken)
     {
         await gate.WaitAsync(cancellationToken);
+        return await inner.FitAsync(architecture, global, config, cancellationToken);
+    }
+
+    public Task<EvaluationOutcome> EvaluateAsync(ModelArchitecture architecture, ParameterBuffer parameters, CancellationToken cancellationToken) =>
+        inner.EvaluateAsync(architecture, parameters, cancellationToken);
+}
+
+/// <summary>Loses its connection while training its first task and stays away past the task's deadline; later tasks train normally.</summary>
+internal sealed class OfflineOnceTrainer(ILocalTrainer inner, Func<Task> goOffline) : ILocalTrainer
+{
+    private int _calls;
+
+    public async Task<FitOutcome> FitAsync(ModelArchitecture architecture, ParameterBuffer global, TrainingConfig config, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Increment(ref _calls) == 1)
+        {
+            await goOffline();
+            // Away until the task's deadline cancels the work.
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
         return await inner.FitAsync(architecture, global, config, cancellationToken);
     }
 
