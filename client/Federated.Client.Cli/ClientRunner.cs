@@ -4,6 +4,7 @@ using Federated.Client.Mqtt;
 using Federated.Client.Torch;
 using Federated.Shared.Data;
 using Microsoft.Extensions.Logging;
+using Federated.Client.SecureAggregation;
 
 namespace Federated.Client.Cli;
 
@@ -31,6 +32,7 @@ internal static partial class ClientRunner
                 CacheDirectory = settings.CacheDirectory,
                 MaxAttempts = settings.MaxAttempts,
                 TopKFraction = settings.TopKFraction,
+                SecureAggregation = new SecureAggregationParticipant(),
             };
             options.Properties["device"] = settings.Device;
             options.Properties["examples"] = train.Count.ToString(CultureInfo.InvariantCulture);

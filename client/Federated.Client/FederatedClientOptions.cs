@@ -34,6 +34,12 @@ public sealed class FederatedClientOptions
     /// </summary>
     public double TopKFraction { get; set; }
 
+    /// <summary>
+    /// Takes part in secure aggregation when a task requires it (Federated.Client.SecureAggregation's
+    /// participant); without one such tasks are reported as failed.
+    /// </summary>
+    public ISecureAggregationParticipant? SecureAggregation { get; set; }
+
     /// <summary>Facts sent at join (device, dataset size, …).</summary>
     public IDictionary<string, string> Properties { get; } = new Dictionary<string, string>();
 }

@@ -11,6 +11,7 @@ using Federated.Simulations.Reporting;
 using Federated.Simulations.Scenarios;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Federated.Client.SecureAggregation;
 
 namespace Federated.Simulations.Engine;
 
@@ -22,6 +23,9 @@ namespace Federated.Simulations.Engine;
 /// </summary>
 public sealed class SimulationEngine : ISimulationEngine
 {
+    /// <summary>Stateless: every virtual client can share it.</summary>
+    private static readonly SecureAggregationParticipant SecureParticipant = new();
+
     public async Task<SimulationResult> RunAsync(SimulationScenario scenario, ISimulationObserver observer, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(scenario);
@@ -78,7 +82,7 @@ public sealed class SimulationEngine : ISimulationEngine
             {
                 ICoordinatorConnection inner = channel is null ? new InProcessConnection(shared.Gateway) : new GrpcCoordinatorConnection(channel);
                 var connection = new VirtualClientConnection(inner, clients[i], shared);
-                var options = new FederatedClientOptions { Name = string.Create(CultureInfo.InvariantCulture, $"virtual-{i:D5}"), MaxAttempts = 5 };
+                var options = new FederatedClientOptions { Name = string.Create(CultureInfo.InvariantCulture, $"virtual-{i:D5}"), MaxAttempts = 5, SecureAggregation = SecureParticipant };
                 var client = new FederatedClient(connection, new PooledTrainer(clients[i], shared), options, cache: cache, time: clock);
                 runs[i] = RunClientAsync(client, connection, stop.Token);
                 await Task.WhenAny(clients[i].Joined.Task, runs[i]).ConfigureAwait(false);

@@ -5,6 +5,7 @@ using Federated.Coordinator.Persistence;
 using Federated.Protocol;
 using Federated.Shared.Serialization;
 using TaskStatus = Federated.Coordinator.Persistence.TaskStatus;
+using Federated.Client.SecureAggregation;
 
 namespace Federated.Tests.Integration;
 
@@ -42,7 +43,7 @@ public class SecureAggregationFederationTests
             ICoordinatorConnection connection = new GrpcCoordinatorConnection(coordinator.Address);
             if (wrap is not null) connection = wrap(i, connection);
             connections.Add(connection);
-            var options = new FederatedClientOptions { Name = $"site-{i}", CacheDirectory = Path.Combine(coordinator.Directory, $"cache-{i}") };
+            var options = new FederatedClientOptions { Name = $"site-{i}", CacheDirectory = Path.Combine(coordinator.Directory, $"cache-{i}"), SecureAggregation = new SecureAggregationParticipant() };
             runs.Add(new FederatedClient(connection, trainers[i], options).RunAsync(timeout.Token));
         }
         try
