@@ -1,6 +1,6 @@
-using Federated.Client.Training;
 using Federated.Protocol;
 using Federated.SecureAggregation;
+using Federated.Shared.Training;
 using Microsoft.Extensions.Logging;
 
 namespace Federated.Client;
