@@ -12,9 +12,9 @@ namespace Federated.Benchmarks;
 /// One local epoch of the 784-200-200-10 perceptron on N Fashion-MNIST examples (SGD with
 /// momentum, batches of 32): the managed trainer (one thread, as on a phone) against the
 /// TorchSharp trainer on the CPU with one thread and with every core. Report: the ratio of
-/// managed to TorchSharp-one-thread time.
+/// managed to TorchSharp-one-thread time. Run in process (see Program.cs), e.g.
+/// <c>-- --filter "*MlpEpoch*" --inProcess --warmupCount 3 --iterationCount 15</c>.
 /// </summary>
-[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 8)]
 public class MlpEpochBenchmarks
 {
     private ModelArchitecture _mlp = null!;

@@ -22,7 +22,7 @@ internal static class LocalTraining
     {
         var plan = TrainingPlan.Create(architecture, scope);
         float[] parameters = global.Values.ToArray();
-        float[] gradients = new float[parameters.Length];
+        float[] gradients = new float[plan.TrainedLength];
         int count = data.Count;
 
         var featureClock = Stopwatch.StartNew();
@@ -33,9 +33,8 @@ internal static class LocalTraining
 
         var network = new Network(
             architecture, plan.TrunkEnd, architecture.Layers.Count, parameters, Math.Min(config.BatchSize, count),
-            new NetworkTraining(plan.FirstTrainedLayer, gradients, new UniformSource(config.Seed)));
+            new NetworkTraining(plan.FirstTrainedLayer, gradients, plan.TrainedOffset, new UniformSource(config.Seed)));
         Span<float> trained = parameters.AsSpan(plan.TrainedOffset, plan.TrainedLength);
-        Span<float> trainedGradients = gradients.AsSpan(plan.TrainedOffset, plan.TrainedLength);
         var optimizer = ParameterOptimizer.Create(config, plan.TrainedLength);
         var proximal = config.ProximalMu > 0 ? new ProximalPull(global.Values.Slice(plan.TrainedOffset, plan.TrainedLength), config.ProximalMu) : null;
 
@@ -65,8 +64,8 @@ internal static class LocalTraining
                 network.Forward(batch, training: true);
                 var (lossSum, correct) = SoftmaxCrossEntropy.Evaluate(network.Output(batch), labels.AsSpan(0, batch), classes, network.OutputGradient(batch));
                 network.Backward(batch);
-                proximal?.AddGradient(trained, trainedGradients);
-                optimizer.Step(trained, trainedGradients);
+                proximal?.AddGradient(trained, gradients);
+                optimizer.Step(trained, gradients);
                 steps++;
                 if (last)
                 {

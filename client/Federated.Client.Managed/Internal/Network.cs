@@ -14,7 +14,7 @@ internal sealed class Network
 {
     private readonly LayerKernel[] _kernels;
     private readonly float[][] _activations;
-    private readonly float[]?[] _gradients;
+    private readonly float[][] _gradients;
     private readonly int _firstTrainedKernel;
     private readonly bool _trainable;
 
@@ -35,7 +35,7 @@ internal sealed class Network
         for (int i = 0; i < _kernels.Length; i++)
         {
             LayerSpec layer = architecture.Layers[firstLayer + i];
-            _kernels[i] = KernelFactory.Create(layer, firstLayer + i, shape, architecture.Layout, parameters, training?.Gradients, batchCapacity, training?.Random);
+            _kernels[i] = KernelFactory.Create(layer, firstLayer + i, shape, architecture.Layout, parameters, training, batchCapacity);
             shape = layer.OutputShape(shape);
         }
         BatchCapacity = batchCapacity;

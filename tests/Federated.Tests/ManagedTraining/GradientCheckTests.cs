@@ -22,7 +22,7 @@ public sealed class GradientCheckTests
         var gradients = new float[parameters.Length];
         LabeledDataset data = SyntheticData.Random(Batch, architecture.InputShape, architecture.OutputCount, seed: 12);
         // Dropout is identity outside training, so the check sees the deterministic network.
-        var network = new Network(architecture, 0, architecture.Layers.Count, parameters, Batch, new NetworkTraining(0, gradients, new UniformSource(1)));
+        var network = new Network(architecture, 0, architecture.Layers.Count, parameters, Batch, new NetworkTraining(0, gradients, 0, new UniformSource(1)));
 
         data.Features.CopyTo(network.Input(Batch));
         network.Forward(Batch, training: false);

@@ -7,38 +7,39 @@ namespace Federated.Client.Managed.Internal.Layers;
 /// <summary>Builds the kernel for one layer of an architecture, wired to its slices of the flat parameter buffers.</summary>
 internal static class KernelFactory
 {
-    /// <param name="gradients">The flat gradient buffer, or null for a forward-only kernel.</param>
-    /// <param name="random">Dropout's mask source; null for a forward-only kernel.</param>
+    /// <param name="training">Gradients and dropout's mask source; null for a forward-only kernel.</param>
     public static LayerKernel Create(
         LayerSpec layer, int index, ReadOnlySpan<int> inputShape, ParameterLayout layout,
-        float[] parameters, float[]? gradients, int batchCapacity, UniformSource? random)
+        float[] parameters, NetworkTraining? training, int batchCapacity)
     {
         int width = 1;
         foreach (int dim in inputShape) width *= dim;
-        bool backward = gradients is not null;
+        bool backward = training is not null;
         return layer switch
         {
-            LinearLayer linear => new DenseKernel(linear.InFeatures, linear.OutFeatures, Slices(index, layout, parameters, gradients)),
+            LinearLayer linear => new DenseKernel(linear.InFeatures, linear.OutFeatures, Slices(index, layout, parameters, training)),
             Conv2dLayer conv => new ConvolutionKernel(
                 new ConvolutionGeometry(conv.InChannels, conv.OutChannels, conv.KernelSize, inputShape[1], inputShape[2]),
-                Slices(index, layout, parameters, gradients)),
+                Slices(index, layout, parameters, training)),
             MaxPool2dLayer pool => new MaxPoolKernel(inputShape[0], inputShape[1], inputShape[2], pool.KernelSize, backward ? batchCapacity : 0),
             ReluLayer => new ReluKernel(width),
-            DropoutLayer dropout => new DropoutKernel(width, dropout.Probability, batchCapacity, backward ? random : null),
+            DropoutLayer dropout => new DropoutKernel(width, dropout.Probability, batchCapacity, training?.Random),
             FlattenLayer => new FlattenKernel(width),
             _ => throw new NotSupportedException($"Layer {index} ({layer.ToText()}) has no managed implementation."),
         };
     }
 
-    private static ParameterSlices Slices(int index, ParameterLayout layout, float[] parameters, float[]? gradients)
+    private static ParameterSlices Slices(int index, ParameterLayout layout, float[] parameters, NetworkTraining? training)
     {
         var (weightOffset, weightLength) = Locate(layout, string.Create(CultureInfo.InvariantCulture, $"{index}.weight"));
         var (biasOffset, biasLength) = Locate(layout, string.Create(CultureInfo.InvariantCulture, $"{index}.bias"));
+        // Layers below the first trained one never run backward, so they get no gradient slices.
+        bool trained = training is not null && weightOffset >= training.GradientOffset;
         return new ParameterSlices(
             parameters.AsMemory(weightOffset, weightLength),
             parameters.AsMemory(biasOffset, biasLength),
-            gradients is null ? Memory<float>.Empty : gradients.AsMemory(weightOffset, weightLength),
-            gradients is null ? Memory<float>.Empty : gradients.AsMemory(biasOffset, biasLength));
+            trained ? training!.Gradients.AsMemory(weightOffset - training.GradientOffset, weightLength) : Memory<float>.Empty,
+            trained ? training!.Gradients.AsMemory(biasOffset - training.GradientOffset, biasLength) : Memory<float>.Empty);
     }
 
     private static (int Offset, int Length) Locate(ParameterLayout layout, string name)
