@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Federated.Client.Managed.Internal;
+using Federated.Client.Managed.Internal.Layers;
 using Federated.Shared.Data;
 using Federated.Shared.Models;
 using Federated.Shared.Parameters;
@@ -39,7 +41,8 @@ public sealed class ManagedTrainer : ILocalTrainer
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
         CheckCompatible(architecture, global.Layout, _train, "training");
-        return RunOffThread(() => Fit(architecture, global, config, cancellationToken), cancellationToken);
+        TrainingPlan plan = TrainingPlan.Create(architecture, Options.Scope);
+        return RunOffThread(() => Fit(architecture, plan, global, config, cancellationToken), cancellationToken);
     }
 
     public Task<EvaluationOutcome> EvaluateAsync(ModelArchitecture architecture, ParameterBuffer parameters, CancellationToken cancellationToken = default)
@@ -52,10 +55,10 @@ public sealed class ManagedTrainer : ILocalTrainer
         return RunOffThread(() => Evaluate(architecture, parameters, evaluation, cancellationToken), cancellationToken);
     }
 
-    private FitOutcome Fit(ModelArchitecture architecture, ParameterBuffer global, TrainingConfig config, CancellationToken cancellationToken)
+    private FitOutcome Fit(ModelArchitecture architecture, TrainingPlan plan, ParameterBuffer global, TrainingConfig config, CancellationToken cancellationToken)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        TrainingResult result = LocalTraining.Run(architecture, global, _train, config, Options.Scope, Options.InferenceBatchSize, cancellationToken);
+        var clock = Stopwatch.StartNew();
+        TrainingResult result = LocalTraining.Run(architecture, plan, global, _train, config, Options.InferenceBatchSize, cancellationToken);
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
         {
             ["train_loss"] = result.Loss,
@@ -85,6 +88,7 @@ public sealed class ManagedTrainer : ILocalTrainer
 
     private static void CheckCompatible(ModelArchitecture architecture, ParameterLayout layout, LabeledDataset data, string role)
     {
+        KernelFactory.EnsureSupported(architecture);
         if (!layout.Equals(architecture.Layout))
             throw new ArgumentException($"The parameters' layout ({layout}) is not the architecture's ({architecture.Layout}).", nameof(layout));
         if (architecture.InputLength != data.FeaturesPerExample)

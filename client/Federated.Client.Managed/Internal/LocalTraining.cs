@@ -17,10 +17,9 @@ namespace Federated.Client.Managed.Internal;
 internal static class LocalTraining
 {
     public static TrainingResult Run(
-        ModelArchitecture architecture, ParameterBuffer global, LabeledDataset data, TrainingConfig config,
-        TrainingScope scope, int inferenceBatchSize, CancellationToken cancellationToken)
+        ModelArchitecture architecture, TrainingPlan plan, ParameterBuffer global, LabeledDataset data, TrainingConfig config,
+        int inferenceBatchSize, CancellationToken cancellationToken)
     {
-        var plan = TrainingPlan.Create(architecture, scope);
         float[] parameters = global.Values.ToArray();
         float[] gradients = new float[plan.TrainedLength];
         int count = data.Count;

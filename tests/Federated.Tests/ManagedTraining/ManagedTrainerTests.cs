@@ -93,6 +93,17 @@ public sealed class ManagedTrainerTests
     }
 
     [Fact]
+    public void LayerKindTheTrainerDoesNotKnow_IsRefusedUpFront_NamingTheLayer()
+    {
+        var model = new ModelArchitecture([4], [new LinearLayer(4, 4), new SoftsignLayer(), new LinearLayer(4, 2)]);
+        var trainer = new ManagedTrainer(SyntheticData.Random(4, [4], 2, seed: 1));
+
+        // Thrown by the call itself, before any task starts.
+        var error = Assert.Throws<NotSupportedException>(() => { _ = trainer.FitAsync(model, new ParameterBuffer(model.Layout), new TrainingConfig()); });
+        Assert.Contains("Layer 1 (softsign)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cancellation_StopsTheFit()
     {
         ModelArchitecture mlp = ModelZoo.Mlp();
@@ -103,4 +114,14 @@ public sealed class ManagedTrainerTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             trainer.FitAsync(mlp, ParameterInitializer.Initialize(mlp, 1), new TrainingConfig(), cancelled.Token).WaitAsync(Timeout));
     }
+}
+
+/// <summary>A layer kind no backend knows, to see the managed trainer refuse it.</summary>
+internal sealed record SoftsignLayer : LayerSpec
+{
+    public override string Keyword => "softsign";
+
+    public override string ToText() => "softsign";
+
+    public override int[] OutputShape(ReadOnlySpan<int> input) => input.ToArray();
 }

@@ -7,6 +7,17 @@ namespace Federated.Client.Managed.Internal.Layers;
 /// <summary>Builds the kernel for one layer of an architecture, wired to its slices of the flat parameter buffers.</summary>
 internal static class KernelFactory
 {
+    /// <summary>Refuses, before any work starts, an architecture with a layer kind this trainer does not know.</summary>
+    public static void EnsureSupported(ModelArchitecture architecture)
+    {
+        for (int i = 0; i < architecture.Layers.Count; i++)
+        {
+            LayerSpec layer = architecture.Layers[i];
+            if (layer is not (LinearLayer or Conv2dLayer or MaxPool2dLayer or ReluLayer or DropoutLayer or FlattenLayer))
+                throw Unsupported(layer, i);
+        }
+    }
+
     /// <param name="training">Gradients and dropout's mask source; null for a forward-only kernel.</param>
     public static LayerKernel Create(
         LayerSpec layer, int index, ReadOnlySpan<int> inputShape, ParameterLayout layout,
@@ -25,9 +36,12 @@ internal static class KernelFactory
             ReluLayer => new ReluKernel(width),
             DropoutLayer dropout => new DropoutKernel(width, dropout.Probability, batchCapacity, training?.Random),
             FlattenLayer => new FlattenKernel(width),
-            _ => throw new NotSupportedException($"Layer {index} ({layer.ToText()}) has no managed implementation."),
+            _ => throw Unsupported(layer, index),
         };
     }
+
+    private static NotSupportedException Unsupported(LayerSpec layer, int index) =>
+        new($"Layer {index} ({layer.ToText()}) has no managed implementation; the managed trainer knows linear, conv2d, maxpool2d, relu, dropout and flatten.");
 
     private static ParameterSlices Slices(int index, ParameterLayout layout, float[] parameters, NetworkTraining? training)
     {
