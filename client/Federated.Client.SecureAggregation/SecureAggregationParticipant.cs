@@ -1,4 +1,4 @@
-using Federated.Client.Training;
+using Federated.Shared.Training;
 using Federated.Protocol;
 using Federated.SecureAggregation;
 

@@ -1,4 +1,3 @@
-using Federated.Client.Training;
 using Federated.Shared.Data;
 using Federated.Shared.Models;
 using Federated.Shared.Parameters;

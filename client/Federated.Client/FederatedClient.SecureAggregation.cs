@@ -1,5 +1,5 @@
-using Federated.Client.Training;
 using Federated.Protocol;
+using Federated.Shared.Training;
 using Microsoft.Extensions.Logging;
 
 namespace Federated.Client;

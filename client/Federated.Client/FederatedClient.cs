@@ -1,7 +1,6 @@
 using System.Globalization;
 using Federated.Client.Caching;
 using Federated.Client.Connection;
-using Federated.Client.Training;
 using Federated.Protocol;
 using Federated.Shared.Codecs;
 using Federated.Shared.Metrics;

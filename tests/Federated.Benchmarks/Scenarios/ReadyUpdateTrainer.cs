@@ -1,4 +1,3 @@
-using Federated.Client.Training;
 using Federated.Shared.Models;
 using Federated.Shared.Parameters;
 using Federated.Shared.Training;

@@ -1,10 +1,10 @@
 using Federated.Client;
 using Federated.Client.Connection;
-using Federated.Client.Training;
 using Federated.Coordinator.Persistence;
 using Federated.Protocol;
 using Federated.Shared.Models;
 using Federated.Shared.Serialization;
+using Federated.Shared.Training;
 using TaskStatus = Federated.Coordinator.Persistence.TaskStatus;
 
 namespace Federated.Tests.Integration;

@@ -1,9 +1,9 @@
 using Federated.Client;
 using Federated.Client.Connection;
-using Federated.Client.Training;
 using Federated.Coordinator.Persistence;
 using Federated.Protocol;
 using Federated.Shared.Serialization;
+using Federated.Shared.Training;
 using TaskStatus = Federated.Coordinator.Persistence.TaskStatus;
 using Federated.Client.SecureAggregation;
 

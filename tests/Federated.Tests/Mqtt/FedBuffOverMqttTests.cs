@@ -1,6 +1,6 @@
 using Federated.Client;
 using Federated.Client.Mqtt;
-using Federated.Client.Training;
+using Federated.Shared.Training;
 using Federated.Coordinator.Persistence;
 using Federated.Shared.Serialization;
 using Federated.Tests.Integration;

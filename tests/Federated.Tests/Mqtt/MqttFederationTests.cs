@@ -1,13 +1,12 @@
 using Federated.Client;
 using Federated.Client.Mqtt;
-using Federated.Client.Training;
+using Federated.Shared.Training;
 using Federated.Coordinator.Persistence;
 using Federated.Coordinator.Rounds;
 using Federated.Protocol;
 using Federated.Shared.Models;
 using Federated.Shared.Parameters;
 using Federated.Shared.Serialization;
-using Federated.Shared.Training;
 using Federated.Tests.Integration;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,4 @@
 using Federated.Client.Torch;
-using Federated.Client.Training;
 using Federated.Shared.Data;
 using Federated.Shared.Models;
 using Federated.Shared.Parameters;
