@@ -20,10 +20,11 @@ internal sealed class MqttCallHandler(ClientGateway gateway, ResumableUploads up
     private readonly ConcurrentDictionary<string, string> _deviceOfClient = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _clientOfDevice = new(StringComparer.Ordinal);
 
-    // The replies to completed result uploads, for a device that resends the last chunk because the
-    // reply was lost with its connection: it gets the same answer, not "task closed".
-    private readonly ConcurrentDictionary<string, (UploadReply Reply, DateTimeOffset At)> _finished = new(StringComparer.Ordinal);
-    private static readonly TimeSpan FinishedKept = TimeSpan.FromMinutes(30);
+    // The answers to completed result uploads, kept from the moment the last chunk arrives: a device
+    // that resends the last chunk (its reply was slow or lost with its connection) gets the same
+    // answer, awaited if the first submission is still being checked, never "already answered".
+    private readonly ConcurrentDictionary<string, (Task<UploadReply> Reply, DateTimeOffset At)> _results = new(StringComparer.Ordinal);
+    private static readonly TimeSpan ResultsKept = TimeSpan.FromMinutes(30);
 
     /// <summary>The client that joined from <paramref name="device"/>, if any.</summary>
     public string? ClientOf(string device) => _clientOfDevice.TryGetValue(device, out string? client) ? client : null;
@@ -88,7 +89,7 @@ internal sealed class MqttCallHandler(ClientGateway gateway, ResumableUploads up
         if (Impostor(device, clientId) is { } refused) return refused;
 
         string key = $"{clientId}\n{taskId}\n{kind}";
-        if (kind == "result" && _finished.TryGetValue(key, out var earlier)) return new MqttReply { Upload = earlier.Reply };
+        if (kind == "result" && _results.TryGetValue(key, out var earlier)) return new MqttReply { Upload = await earlier.Reply.ConfigureAwait(false) };
         if (total is < 0 or > GrpcCoordinatorService.MaxPayloadBytes)
             return await RefuseAsync(chunk, clientId, taskId, $"declared payload of {total} bytes is outside [0, {GrpcCoordinatorService.MaxPayloadBytes}]", cancellationToken).ConfigureAwait(false);
         if (chunk.HeaderCase == UploadChunk.HeaderOneofCase.Result && WireMapping.FromProto(chunk.Result.Codec) is null)
@@ -113,28 +114,36 @@ internal sealed class MqttCallHandler(ClientGateway gateway, ResumableUploads up
 
     private async Task<MqttReply> SubmitAsync(string key, ResultHeader header, ChunkOutcome.Complete complete, CancellationToken cancellationToken)
     {
-        UploadOutcome outcome;
+        var answer = new TaskCompletionSource<UploadReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var now = time.GetUtcNow();
+        _results[key] = (answer.Task, now);
+        foreach (var (oldKey, old) in _results)
+        {
+            if (now - old.At > ResultsKept) _results.TryRemove(oldKey, out _);
+        }
         try
         {
             var metrics = new Dictionary<string, double>(header.Metrics, StringComparer.Ordinal);
-            outcome = await gateway.SubmitAsync(
+            var outcome = await gateway.SubmitAsync(
                 new ResultSubmission(header.ClientId, header.TaskId, header.ExampleCount, metrics, complete.Payload, header.Error.Length > 0 ? header.Error : null,
                     WireMapping.FromProto(header.Codec)!.Value),
                 cancellationToken).ConfigureAwait(false);
+            var reply = new UploadReply { Accepted = outcome.Accepted, Reason = outcome.Reason ?? "" };
+            answer.SetResult(reply);
+            return new MqttReply { Upload = reply };
+        }
+        catch (Exception e)
+        {
+            // Not answered: a resent chunk submits again.
+            _results.TryRemove(key, out _);
+            answer.SetException(e);
+            throw;
         }
         finally
         {
             // The gateway keeps no reference to the payload once SubmitAsync returns.
             ResumableUploads.Release(complete);
         }
-        var reply = new UploadReply { Accepted = outcome.Accepted, Reason = outcome.Reason ?? "" };
-        var now = time.GetUtcNow();
-        _finished[key] = (reply, now);
-        foreach (var (oldKey, old) in _finished)
-        {
-            if (now - old.At > FinishedKept) _finished.TryRemove(oldKey, out _);
-        }
-        return new MqttReply { Upload = reply };
     }
 
     private async Task<MqttReply> StepAsync(SecureStepHeader header, ChunkOutcome.Complete complete, CancellationToken cancellationToken)
