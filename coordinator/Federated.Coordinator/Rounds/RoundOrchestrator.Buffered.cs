@@ -31,6 +31,11 @@ public sealed partial class RoundOrchestrator
         var model = global.Parameters.Clone();
         var random = new Random(HashCode.Combine(_options.Seed, firstRound));
         var stepStartedAt = time.GetUtcNow();
+        // The round whose input is the newest applied model, which every new task carries. The stage's
+        // open step runs ahead of it while full buffers wait to be applied, so tasks are numbered from
+        // this, not from the stage: a task's round must be started in the store, and its staleness
+        // must count from the model it was given.
+        long modelRound = firstRound;
         await store.StartRoundAsync(firstRound, global.ContentHash, stepStartedAt, cancellationToken).ConfigureAwait(false);
         runtime.Open(stage);
         LogBufferedStarted(firstRound, settings.BufferSize, settings.Concurrency, settings.MaxStaleness);
@@ -59,13 +64,14 @@ public sealed partial class RoundOrchestrator
                     global = await CompleteBufferedStepAsync(round, global, new ModelSnapshot(round, global.Architecture, model.Clone()), metrics, finishedAt, cancellationToken).ConfigureAwait(false);
                     if (round >= _options.Rounds) return global;
                     stepStartedAt = time.GetUtcNow();
-                    await store.StartRoundAsync(round + 1, global.ContentHash, stepStartedAt, cancellationToken).ConfigureAwait(false);
+                    modelRound = round + 1;
+                    await store.StartRoundAsync(modelRound, global.ContentHash, stepStartedAt, cancellationToken).ConfigureAwait(false);
                 }
 
                 var now = time.GetUtcNow();
                 foreach (string taskId in stage.ExpireOverdue(now))
                     await store.UpdateTaskStatusAsync(taskId, TaskStatus.TimedOut, "no result before the task's deadline", now, cancellationToken).ConfigureAwait(false);
-                issued = await IssueBufferedTasksAsync(stage, global, random, issued, cancellationToken).ConfigureAwait(false);
+                issued = await IssueBufferedTasksAsync(stage, global, modelRound, random, issued, cancellationToken).ConfigureAwait(false);
 
                 var changed = stage.Changed;
                 await Task.WhenAny(changed, Task.Delay(BufferedPollInterval, time, cancellationToken)).ConfigureAwait(false);
@@ -104,8 +110,8 @@ public sealed partial class RoundOrchestrator
         return next;
     }
 
-    /// <summary>Hands the newest model to free available clients, at random, until <c>Concurrency</c> are training.</summary>
-    private async Task<int> IssueBufferedTasksAsync(RoundStage stage, ModelSnapshot global, Random random, int issued, CancellationToken cancellationToken)
+    /// <summary>Hands the newest model (the input of <paramref name="round"/>) to free available clients, at random, until <c>Concurrency</c> are training.</summary>
+    private async Task<int> IssueBufferedTasksAsync(RoundStage stage, ModelSnapshot global, long round, Random random, int issued, CancellationToken cancellationToken)
     {
         var busy = stage.BusyClients();
         int wanted = _options.FedBuff.Concurrency - busy.Count;
@@ -121,7 +127,6 @@ public sealed partial class RoundOrchestrator
 
         runtime.TryGetModel(global.ContentHash, out var modelFile);
         string architecture = global.Architecture!.ToCanonicalString();
-        long round = stage.Round;
         var now = time.GetUtcNow();
         var deadline = now + _options.RoundTimeout;
         for (int i = 0; i < Math.Min(wanted, candidates.Length); i++)
@@ -135,7 +140,7 @@ public sealed partial class RoundOrchestrator
                 strategy.ConfigureFit(round, session.ClientId, issued), deadline, modelCodec, updateCodec);
             stage.CountCodecs(modelCodec, updateCodec);
             await store.AddTaskAsync(new TaskRecord(taskId, round, session.ClientId, TaskKind.Fit, global.ContentHash, now, deadline, TaskStatus.Issued, null, null), cancellationToken).ConfigureAwait(false);
-            stage.AddBufferedTask(taskId, session.ClientId, deadline);
+            stage.AddBufferedTask(taskId, session.ClientId, round, deadline);
             session.Inbox.Writer.TryWrite(task);
         }
         return issued;

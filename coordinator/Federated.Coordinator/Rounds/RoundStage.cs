@@ -89,12 +89,18 @@ public sealed class RoundStage
         }
     }
 
-    /// <summary>Adds a FedBuff task: it starts from the newest model, counts from the open server step, and has its own deadline.</summary>
-    internal void AddBufferedTask(string taskId, string clientId, DateTimeOffset deadline)
+    /// <summary>
+    /// Adds a FedBuff task with its own deadline. <paramref name="baseRound"/> is the round whose input
+    /// model the task carries; its staleness counts from there. It may be behind the open server step
+    /// (a full buffer not yet applied), never ahead of it.
+    /// </summary>
+    internal void AddBufferedTask(string taskId, string clientId, long baseRound, DateTimeOffset deadline)
     {
         lock (_gate)
         {
-            _slots.Add(taskId, new Slot(clientId, _slots.Count, _steps!.OpenRound, deadline));
+            if (baseRound > _steps!.OpenRound)
+                throw new ArgumentOutOfRangeException(nameof(baseRound), baseRound, $"Task {taskId} cannot start from round {baseRound}: server step {_steps.OpenRound} is the newest open.");
+            _slots.Add(taskId, new Slot(clientId, _slots.Count, baseRound, deadline));
             _open++;
         }
     }

@@ -22,9 +22,9 @@ public class BufferedStageTests
     public void Every_K_updates_close_a_server_step_and_later_updates_carry_their_staleness()
     {
         var stage = Stage(bufferSize: 2, maxStaleness: 5);
-        stage.AddBufferedTask("old", "c0", Now.AddMinutes(1));   // issued in step 1
-        stage.AddBufferedTask("a", "c1", Now.AddMinutes(1));
-        stage.AddBufferedTask("b", "c2", Now.AddMinutes(1));
+        stage.AddBufferedTask("old", "c0", 1, Now.AddMinutes(1));   // issued in step 1
+        stage.AddBufferedTask("a", "c1", 1, Now.AddMinutes(1));
+        stage.AddBufferedTask("b", "c2", 1, Now.AddMinutes(1));
         Answer(stage, "a", "c1", 1f);
         Assert.False(stage.TryTakeFullStep(out _, out _));
         Answer(stage, "b", "c2", 3f);
@@ -35,7 +35,7 @@ public class BufferedStageTests
         Assert.Equal(2, full.WeightSum, 6);                          // both fresh
         stage.Recycle(full);                                         // only empty buffers are kept; this one still holds two
 
-        stage.AddBufferedTask("c", "c3", Now.AddMinutes(1));         // issued in step 2
+        stage.AddBufferedTask("c", "c3", 2, Now.AddMinutes(1));       // issued in step 2
         Answer(stage, "old", "c0", 2f);                              // one step stale
         Answer(stage, "c", "c3", 2f);
         Assert.True(stage.TryTakeFullStep(out round, out full));
@@ -49,8 +49,8 @@ public class BufferedStageTests
     public void Updates_beyond_the_staleness_bound_are_refused_with_the_reason()
     {
         var stage = Stage(bufferSize: 1, maxStaleness: 0);
-        stage.AddBufferedTask("slow", "c0", Now.AddMinutes(1));
-        stage.AddBufferedTask("fast", "c1", Now.AddMinutes(1));
+        stage.AddBufferedTask("slow", "c0", 1, Now.AddMinutes(1));
+        stage.AddBufferedTask("fast", "c1", 1, Now.AddMinutes(1));
         Answer(stage, "fast", "c1", 1f);                             // step 1 closes
         Assert.True(stage.TryClaim("slow", "c0", Now, out _));
         string? reason = stage.StaleReason("slow");
@@ -63,11 +63,35 @@ public class BufferedStageTests
     public void Tasks_past_their_own_deadline_expire_and_free_their_client()
     {
         var stage = Stage(bufferSize: 4, maxStaleness: 5);
-        stage.AddBufferedTask("early", "c0", Now.AddSeconds(10));
-        stage.AddBufferedTask("late", "c1", Now.AddSeconds(60));
+        stage.AddBufferedTask("early", "c0", 1, Now.AddSeconds(10));
+        stage.AddBufferedTask("late", "c1", 1, Now.AddSeconds(60));
         Assert.Equal(["early"], stage.ExpireOverdue(Now.AddSeconds(30)));
         Assert.Equal(["c1"], stage.BusyClients());
         Assert.False(stage.TryClaim("late", "c1", Now.AddSeconds(61), out string? reason));
         Assert.Contains("after its deadline", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_task_given_the_model_before_a_full_step_is_applied_counts_its_staleness_from_that_model()
+    {
+        var stage = Stage(bufferSize: 1, maxStaleness: 5);
+        stage.AddBufferedTask("a", "c1", 1, Now.AddMinutes(1));
+        Answer(stage, "a", "c1", 1f);                                // step 1 is full; step 2 is open
+        Assert.Equal(2, stage.Round);
+        // The orchestrator has not applied step 1 yet: the newest model is still round 1's input.
+        stage.AddBufferedTask("b", "c2", 1, Now.AddMinutes(1));
+        Assert.Equal(1, stage.RoundOf("b"));
+        Answer(stage, "b", "c2", 1f);
+        Assert.True(stage.TryTakeFullStep(out _, out _));
+        Assert.True(stage.TryTakeFullStep(out long round, out var second));
+        Assert.Equal(2, round);
+        Assert.Equal(1, second.MaxStaleness);
+    }
+
+    [Fact]
+    public void A_task_cannot_start_from_a_round_after_the_open_step()
+    {
+        var stage = Stage(bufferSize: 2, maxStaleness: 5);
+        Assert.Throws<ArgumentOutOfRangeException>(() => stage.AddBufferedTask("early", "c1", 2, Now.AddMinutes(1)));
     }
 }
