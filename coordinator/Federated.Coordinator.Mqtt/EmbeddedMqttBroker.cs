@@ -30,14 +30,7 @@ public sealed partial class EmbeddedMqttBroker(IOptions<MqttChannelOptions> opti
             if (_server is not null) return;
             if (!IPAddress.TryParse(_options.Host, out var address))
                 throw new InvalidOperationException($"{MqttChannelOptions.SectionName}:Host '{_options.Host}' must be an IP address for the embedded broker to listen on.");
-            var serverOptions = new MqttServerOptionsBuilder()
-                .WithDefaultEndpoint()
-                .WithDefaultEndpointBoundIPAddress(address)
-                .WithDefaultEndpointPort(_options.Port)
-                .WithPersistentSessions()
-                .WithMaxPendingMessagesPerClient(10_000)
-                .Build();
-            var server = new MqttServerFactory().CreateMqttServer(serverOptions);
+            var server = new MqttServerFactory().CreateMqttServer(ServerOptions(_options, address));
             await server.StartAsync().ConfigureAwait(false);
             _server = server;
             LogStarted(_options.Host, _options.Port);
@@ -47,6 +40,17 @@ public sealed partial class EmbeddedMqttBroker(IOptions<MqttChannelOptions> opti
             _gate.Release();
         }
     }
+
+    /// <summary>The MQTTnet server's settings for <paramref name="options"/>, listening on <paramref name="address"/>.</summary>
+    internal static MqttServerOptions ServerOptions(MqttChannelOptions options, IPAddress address) =>
+        new MqttServerOptionsBuilder()
+            .WithDefaultEndpoint()
+            .WithDefaultEndpointBoundIPAddress(address)
+            .WithDefaultEndpointPort(options.Port)
+            .WithConnectionBacklog(options.ConnectionBacklog)
+            .WithPersistentSessions()
+            .WithMaxPendingMessagesPerClient(10_000)
+            .Build();
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {

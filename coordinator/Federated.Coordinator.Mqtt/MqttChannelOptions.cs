@@ -45,6 +45,14 @@ public sealed class MqttChannelOptions
     /// <summary>An unfinished upload not continued for this long is dropped; its sender starts over.</summary>
     public TimeSpan UploadIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Embedded broker: connection attempts the OS holds while the broker accepts others (capped by
+    /// net.core.somaxconn). A fleet comes back at once after a restart or an outage; with MQTTnet's
+    /// default of 100 most of a thousand devices were dropped and each waited for a SYN retransmission
+    /// (1 s, then 3 s, ...) before it got in.
+    /// </summary>
+    public int ConnectionBacklog { get; set; } = 1024;
+
     /// <summary>How many models (by content hash and codec) stay published as retained chunks; older ones are deleted from the broker.</summary>
     public int RetainedModels { get; set; } = 4;
 
@@ -58,6 +66,7 @@ public sealed class MqttChannelOptions
         if (SessionExpiry < TimeSpan.Zero || SessionExpiry.TotalSeconds > uint.MaxValue) return $"{SectionName}:SessionExpiry must be between 0 and {uint.MaxValue} seconds.";
         if (MaxPendingUploads < 1) return $"{SectionName}:MaxPendingUploads must be at least 1 (got {MaxPendingUploads}).";
         if (UploadIdleTimeout <= TimeSpan.Zero) return $"{SectionName}:UploadIdleTimeout must be positive.";
+        if (ConnectionBacklog < 1) return $"{SectionName}:ConnectionBacklog must be at least 1 (got {ConnectionBacklog}).";
         if (RetainedModels < 1) return $"{SectionName}:RetainedModels must be at least 1 (got {RetainedModels}).";
         return null;
     }
