@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Federated.Client;
 using Federated.Client.Caching;
 using Federated.Client.Connection;
@@ -30,22 +28,25 @@ internal static class CoordinatorMemoryScenario
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        int clients = IntOption(args, "--clients", 100);
-        int rounds = IntOption(args, "--rounds", 3);
-        int uploads = IntOption(args, "--max-concurrent-uploads", 2);
-        var codec = Enum.Parse<CodecKind>(Option(args, "--update-codec") ?? "Fp32", ignoreCase: true);
-        string host = HostAssembly();
+        var arguments = new ScenarioArguments(args);
+        int clients = arguments.Int("--clients", 100);
+        int rounds = arguments.Int("--rounds", 3);
+        int uploads = arguments.Int("--max-concurrent-uploads", 2);
+        var codec = Enum.Parse<CodecKind>(arguments.Text("--update-codec", "Fp32"), ignoreCase: true);
+        var environment = arguments.Environment();
+        arguments.ThrowOnUnknown();
+        string host = CoordinatorHostBuild.Assembly();
         var architecture = ModelZoo.Cnn();
         long modelBytes = architecture.Layout.TotalLength * sizeof(float);
 
         string directory = Path.Combine(Path.GetTempPath(), "federated-memory-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        int port = FreePort();
-        using var coordinator = StartCoordinator(host, port, directory, clients, rounds, uploads, codec, EnvOptions(args));
+        int port = LoopbackPorts.Free();
+        using var coordinator = StartCoordinator(host, port, directory, clients, rounds, uploads, codec, environment);
         try
         {
-            await WaitUntilListeningAsync(port, coordinator).ConfigureAwait(false);
-            long idle = StatusKilobytes(coordinator.Id, "VmRSS") * 1024;
+            await LoopbackPorts.WaitUntilListeningAsync(port, coordinator, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+            long idle = ProcStatus.Bytes(coordinator.Id, "VmRSS");
 
             var stopwatch = Stopwatch.StartNew();
             var address = new Uri($"http://127.0.0.1:{port}");
@@ -67,13 +68,13 @@ internal static class CoordinatorMemoryScenario
             // every client is inside its second fit, round 1 is over and round 2's model is out: that
             // resident set is the baseline, and the high-water mark restarts from it (clear_refs 5).
             await WaitAsync(warmedUp.AllArrived, exited, coordinator).ConfigureAwait(false);
-            long baseline = StatusKilobytes(coordinator.Id, "VmRSS") * 1024;
-            await File.WriteAllTextAsync($"/proc/{coordinator.Id}/clear_refs", "5").ConfigureAwait(false);
+            long baseline = ProcStatus.Bytes(coordinator.Id, "VmRSS");
+            await ProcStatus.ResetPeakAsync(coordinator.Id).ConfigureAwait(false);
             warmedUp.Release();
 
             await WaitAsync(allDone, exited, coordinator).ConfigureAwait(false);
             var summaries = await allDone.ConfigureAwait(false);
-            long peak = StatusKilobytes(coordinator.Id, "VmHWM") * 1024;
+            long peak = ProcStatus.Bytes(coordinator.Id, "VmHWM");
             stopwatch.Stop();
             foreach (var connection in connections) await connection.DisposeAsync().ConfigureAwait(false);
 
@@ -81,7 +82,7 @@ internal static class CoordinatorMemoryScenario
             foreach (var summary in summaries) tasks += summary.TasksCompleted;
             var invariant = CultureInfo.InvariantCulture;
             Console.WriteLine(string.Create(invariant, $"coordinator memory: {clients} clients, {rounds} rounds of the CNN ({modelBytes / 1e6:F1} MB FP32), {codec} updates, {uploads} concurrent uploads"));
-            foreach (var (key, value) in EnvOptions(args)) Console.WriteLine($"  coordinator env       {key}={value}");
+            foreach (var (key, value) in environment) Console.WriteLine($"  coordinator env       {key}={value}");
             Console.WriteLine(string.Create(invariant, $"  tasks completed       {tasks} of {clients * rounds} in {stopwatch.Elapsed.TotalSeconds:F1} s"));
             Console.WriteLine(string.Create(invariant, $"  RSS idle, before any client   {idle / 1e6:F1} MB"));
             Console.WriteLine(string.Create(invariant, $"  RSS after the warm-up round   {baseline / 1e6:F1} MB (baseline)"));
@@ -129,73 +130,4 @@ internal static class CoordinatorMemoryScenario
         process.BeginErrorReadLine();
         return process;
     }
-
-    private static async Task WaitUntilListeningAsync(int port, Process coordinator)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (coordinator.HasExited) throw new InvalidOperationException($"The coordinator exited with code {coordinator.ExitCode} before it listened.");
-            using var probe = new TcpClient();
-            try
-            {
-                await probe.ConnectAsync(IPAddress.Loopback, port).ConfigureAwait(false);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(100).ConfigureAwait(false);
-            }
-        }
-        throw new TimeoutException($"The coordinator did not listen on port {port} within a minute.");
-    }
-
-    private static long StatusKilobytes(int pid, string field)
-    {
-        foreach (string line in File.ReadLines($"/proc/{pid}/status"))
-        {
-            if (!line.StartsWith(field + ":", StringComparison.Ordinal)) continue;
-            string number = line[(field.Length + 1)..].Trim().Split(' ')[0];
-            return long.Parse(number, CultureInfo.InvariantCulture);
-        }
-        throw new InvalidOperationException($"/proc/{pid}/status has no {field} line.");
-    }
-
-    private static string HostAssembly()
-    {
-        string? directory = AppContext.BaseDirectory;
-        while (directory is not null && !File.Exists(Path.Combine(directory, "Federated.sln"))) directory = Path.GetDirectoryName(directory);
-        if (directory is null) throw new InvalidOperationException("Run this from inside the repository (Federated.sln not found above the benchmarks).");
-        string host = Path.Combine(directory, "coordinator/Federated.Coordinator.Host/bin/Release/net10.0/federated-coordinator.dll");
-        return File.Exists(host) ? host : throw new FileNotFoundException("Build the coordinator host first: dotnet build coordinator/Federated.Coordinator.Host -c Release", host);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static List<KeyValuePair<string, string>> EnvOptions(string[] args)
-    {
-        var pairs = new List<KeyValuePair<string, string>>();
-        for (int i = 0; i + 1 < args.Length; i++)
-        {
-            if (args[i] != "--env") continue;
-            int equals = args[i + 1].IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0) throw new ArgumentException($"--env expects KEY=VALUE, got '{args[i + 1]}'.");
-            pairs.Add(new(args[i + 1][..equals], args[i + 1][(equals + 1)..]));
-        }
-        return pairs;
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        int index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-    }
-
-    private static int IntOption(string[] args, string name, int fallback) =>
-        Option(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
 }
