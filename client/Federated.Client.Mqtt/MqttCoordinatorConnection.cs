@@ -81,6 +81,9 @@ public sealed partial class MqttCoordinatorConnection : ICoordinatorConnection
     /// <summary>Payload bytes sent in upload chunks over this connection's life (what resuming saves shows here).</summary>
     public long UploadedBytes => Interlocked.Read(ref _uploadedBytes);
 
+    /// <summary>The MQTTnet client of the current connection, for tests that watch its packets.</summary>
+    internal IMqttClient Client => _client;
+
     /// <summary>Called before each upload chunk is sent, with its offset; lets tests cut the connection mid-upload.</summary>
     internal Func<long, Task>? BeforeChunk { get; set; }
 
@@ -208,7 +211,7 @@ public sealed partial class MqttCoordinatorConnection : ICoordinatorConnection
                 .Build();
             try
             {
-                await _client.PublishAsync(message, cancellationToken).ConfigureAwait(false);
+                await PublishWholeAsync(message, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Exceptions.MqttClientNotConnectedException)
             {
@@ -337,12 +340,37 @@ public sealed partial class MqttCoordinatorConnection : ICoordinatorConnection
     }
 
     private Task<MqttClientPublishResult> PublishPresenceAsync(string state, CancellationToken cancellationToken) =>
-        _client.PublishAsync(new MqttApplicationMessageBuilder()
+        PublishWholeAsync(new MqttApplicationMessageBuilder()
             .WithTopic(_topics.Presence(_options.DeviceId))
             .WithPayload(state)
             .WithRetainFlag()
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build(), cancellationToken);
+
+    /// <summary>
+    /// Publishes <paramref name="message"/> whole, whatever happens to the caller's token meanwhile.
+    /// MQTTnet writes a PUBLISH as two socket writes, header then payload, each with the token it is
+    /// given: cancelled between them, the header is on the wire and the next packet's bytes become its
+    /// payload, which the broker delivers as a garbled request (seen when a fleet of a thousand devices
+    /// stopped at once). So the caller's token ends the wait, never the write; MQTTnet's own
+    /// communication timeout bounds the write.
+    /// </summary>
+    private async Task<MqttClientPublishResult> PublishWholeAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var publish = _client.PublishAsync(message, CancellationToken.None);
+        try
+        {
+            return await publish.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Left to finish on its own: a failure then is the connection's, and the next call meets it.
+            _ = publish.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
+    }
 
     /// <summary>Says goodbye (presence "offline") and disconnects; the broker keeps the session for <see cref="MqttConnectionOptions.SessionExpiry"/>.</summary>
     public async ValueTask DisposeAsync()

@@ -206,7 +206,9 @@ public sealed partial class MqttCoordinatorChannel : BackgroundService
             .Build();
         try
         {
-            await _client.PublishAsync(message, _stopping).ConfigureAwait(false);
+            // Never cut by the stopping token: MQTTnet writes header and payload separately, and a
+            // cancellation between them leaves a garbled message on the broker (see PublishRetainedAsync).
+            await _client.PublishAsync(message, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Exceptions.MqttClientNotConnectedException or OperationCanceledException)
         {
@@ -215,6 +217,12 @@ public sealed partial class MqttCoordinatorChannel : BackgroundService
         }
     }
 
+    /// <remarks>
+    /// The write itself ignores <paramref name="cancellationToken"/>: MQTTnet writes a PUBLISH as its
+    /// header and then its payload, each with the token given, so a cancellation between them puts a
+    /// header on the wire whose payload is the next packet's bytes, and the broker would keep that
+    /// garbled chunk as the model's. Cancellation ends the wait; MQTTnet's timeout bounds the write.
+    /// </remarks>
     private async Task PublishRetainedAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         var message = new MqttApplicationMessageBuilder()
@@ -223,7 +231,17 @@ public sealed partial class MqttCoordinatorChannel : BackgroundService
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .WithRetainFlag()
             .Build();
-        await _client.PublishAsync(message, cancellationToken).ConfigureAwait(false);
+        var publish = _client.PublishAsync(message, CancellationToken.None);
+        try
+        {
+            await publish.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _ = publish.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
     }
 
     public override void Dispose()
