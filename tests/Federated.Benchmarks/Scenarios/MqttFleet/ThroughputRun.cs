@@ -71,11 +71,13 @@ internal static class ThroughputRun
         long coordinatorConnected = ProcStatus.Bytes(coordinator.Pid, "VmRSS");
         long? brokerConnected = mosquitto is null ? null : ProcStatus.Bytes(mosquitto.Pid, "VmRSS");
 
+        Progress($"{settings.Devices} devices joined in {joinSeconds:F1} s; warming up");
         await Task.Delay(settings.Warmup).ConfigureAwait(false);
         coordinator.ThrowIfExited();
         var counters = fleet.Counters;
         var (accepted, refused, failed) = (counters.Accepted, counters.Refused, counters.FailedCalls);
         var cpu = (Coordinator: ProcStatus.CpuTime(coordinator.Pid), Broker: mosquitto is null ? TimeSpan.Zero : ProcStatus.CpuTime(mosquitto.Pid), Devices: ProcStatus.CpuTime(Environment.ProcessId));
+        Progress($"measuring");
         var window = Stopwatch.StartNew();
         await Task.Delay(settings.Measure).ConfigureAwait(false);
         var (acceptedAfter, refusedAfter, failedAfter) = (counters.Accepted, counters.Refused, counters.FailedCalls);
@@ -86,6 +88,7 @@ internal static class ThroughputRun
         // Peaks over the whole run, start-up and joins included: what the machine had to provide.
         long coordinatorPeak = ProcStatus.Bytes(coordinator.Pid, "VmHWM");
         long? brokerPeak = mosquitto is null ? null : ProcStatus.Bytes(mosquitto.Pid, "VmHWM");
+        Progress($"stopping the devices");
         return new ThroughputFigures(broker, mode, joinSeconds, overflows, acceptedAfter - accepted, refusedAfter - refused, failedAfter - failed, measured,
             coordinatorIdle, coordinatorConnected, coordinatorPeak, brokerIdle, brokerConnected, brokerPeak,
             (cpuAfter.Coordinator - cpu.Coordinator).TotalSeconds / measured,
@@ -122,4 +125,7 @@ internal static class ThroughputRun
         }
         return values;
     }
+
+    private static void Progress(FormattableString message) =>
+        Console.Error.WriteLine(FormattableString.Invariant($"[mqtt-fleet] {DateTime.Now:HH:mm:ss} ") + MqttFleetScenario.Format(message));
 }
