@@ -20,11 +20,7 @@ internal sealed class MqttCallHandler(ClientGateway gateway, ResumableUploads up
     private readonly ConcurrentDictionary<string, string> _deviceOfClient = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _clientOfDevice = new(StringComparer.Ordinal);
 
-    // The answers to completed result uploads, kept from the moment the last chunk arrives: a device
-    // that resends the last chunk (its reply was slow or lost with its connection) gets the same
-    // answer, awaited if the first submission is still being checked, never "already answered".
-    private readonly ConcurrentDictionary<string, (Task<UploadReply> Reply, DateTimeOffset At)> _results = new(StringComparer.Ordinal);
-    private static readonly TimeSpan ResultsKept = TimeSpan.FromMinutes(30);
+    private readonly AnsweredResults _answered = new(TimeSpan.FromMinutes(30));
 
     /// <summary>The client that joined from <paramref name="device"/>, if any.</summary>
     public string? ClientOf(string device) => _clientOfDevice.TryGetValue(device, out string? client) ? client : null;
@@ -89,7 +85,7 @@ internal sealed class MqttCallHandler(ClientGateway gateway, ResumableUploads up
         if (Impostor(device, clientId) is { } refused) return refused;
 
         string key = $"{clientId}\n{taskId}\n{kind}";
-        if (kind == "result" && _results.TryGetValue(key, out var earlier)) return new MqttReply { Upload = await earlier.Reply.ConfigureAwait(false) };
+        if (kind == "result" && _answered.TryGet(clientId, key, time.GetUtcNow(), out var earlier)) return new MqttReply { Upload = await earlier.ConfigureAwait(false) };
         if (total is < 0 or > GrpcCoordinatorService.MaxPayloadBytes)
             return await RefuseAsync(chunk, clientId, taskId, $"declared payload of {total} bytes is outside [0, {GrpcCoordinatorService.MaxPayloadBytes}]", cancellationToken).ConfigureAwait(false);
         if (chunk.HeaderCase == UploadChunk.HeaderOneofCase.Result && WireMapping.FromProto(chunk.Result.Codec) is null)
@@ -115,12 +111,7 @@ internal sealed class MqttCallHandler(ClientGateway gateway, ResumableUploads up
     private async Task<MqttReply> SubmitAsync(string key, ResultHeader header, ChunkOutcome.Complete complete, CancellationToken cancellationToken)
     {
         var answer = new TaskCompletionSource<UploadReply>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var now = time.GetUtcNow();
-        _results[key] = (answer.Task, now);
-        foreach (var (oldKey, old) in _results)
-        {
-            if (now - old.At > ResultsKept) _results.TryRemove(oldKey, out _);
-        }
+        _answered.Remember(header.ClientId, key, answer.Task, time.GetUtcNow());
         try
         {
             var metrics = new Dictionary<string, double>(header.Metrics, StringComparer.Ordinal);
@@ -135,7 +126,7 @@ internal sealed class MqttCallHandler(ClientGateway gateway, ResumableUploads up
         catch (Exception e)
         {
             // Not answered: a resent chunk submits again.
-            _results.TryRemove(key, out _);
+            _answered.Forget(header.ClientId, key);
             answer.SetException(e);
             throw;
         }
