@@ -12,7 +12,7 @@ internal sealed class CountingConnection(ICoordinatorConnection inner, FleetCoun
     public string Address => inner.Address;
 
     public Task<JoinReply> JoinAsync(JoinRequest request, CancellationToken cancellationToken) =>
-        CountAsync(async () =>
+        CountAsync("Join", async () =>
         {
             var reply = await inner.JoinAsync(request, cancellationToken).ConfigureAwait(false);
             if (Interlocked.Exchange(ref _joined, 1) == 0) counters.CountJoin();
@@ -20,13 +20,13 @@ internal sealed class CountingConnection(ICoordinatorConnection inner, FleetCoun
         });
 
     public Task<PullTaskReply> PullTaskAsync(PullTaskRequest request, CancellationToken cancellationToken) =>
-        CountAsync(() => inner.PullTaskAsync(request, cancellationToken));
+        CountAsync("PullTask", () => inner.PullTaskAsync(request, cancellationToken));
 
     public Task<long> DownloadModelAsync(string clientId, string modelHash, Codec codec, long offset, Stream destination, CancellationToken cancellationToken) =>
-        CountAsync(() => inner.DownloadModelAsync(clientId, modelHash, codec, offset, destination, cancellationToken));
+        CountAsync("DownloadModel", () => inner.DownloadModelAsync(clientId, modelHash, codec, offset, destination, cancellationToken));
 
     public Task<UploadReply> UploadResultAsync(ResultHeader header, ReadOnlyMemory<byte> payload, int chunkBytes, CancellationToken cancellationToken) =>
-        CountAsync(async () =>
+        CountAsync("UploadResult", async () =>
         {
             ArgumentNullException.ThrowIfNull(header);
             var reply = await inner.UploadResultAsync(header, payload, chunkBytes, cancellationToken).ConfigureAwait(false);
@@ -36,22 +36,22 @@ internal sealed class CountingConnection(ICoordinatorConnection inner, FleetCoun
         });
 
     public Task<SecureStepReply> SecureAggregationStepAsync(SecureStepHeader header, ReadOnlyMemory<byte> message, int chunkBytes, CancellationToken cancellationToken) =>
-        CountAsync(() => inner.SecureAggregationStepAsync(header, message, chunkBytes, cancellationToken));
+        CountAsync("SecureStep", () => inner.SecureAggregationStepAsync(header, message, chunkBytes, cancellationToken));
 
     public Task<HeartbeatReply> HeartbeatAsync(HeartbeatRequest request, CancellationToken cancellationToken) =>
-        CountAsync(() => inner.HeartbeatAsync(request, cancellationToken));
+        CountAsync("Heartbeat", () => inner.HeartbeatAsync(request, cancellationToken));
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 
-    private async Task<T> CountAsync<T>(Func<Task<T>> call)
+    private async Task<T> CountAsync<T>(string name, Func<Task<T>> call)
     {
         try
         {
             return await call().ConfigureAwait(false);
         }
-        catch (RpcException)
+        catch (RpcException e)
         {
-            counters.CountFailedCall();
+            counters.CountFailedCall(name, e.StatusCode);
             throw;
         }
     }

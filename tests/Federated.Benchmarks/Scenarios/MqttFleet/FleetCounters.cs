@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Federated.Benchmarks.Scenarios.MqttFleet;
 
 /// <summary>What a fleet's devices saw, counted on the device side as each reply arrives.</summary>
@@ -24,5 +26,14 @@ internal sealed class FleetCounters
 
     public void CountUpload(bool accepted) => Interlocked.Increment(ref accepted ? ref _accepted : ref _refused);
 
-    public void CountFailedCall() => Interlocked.Increment(ref _failedCalls);
+    private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
+
+    /// <summary>Failed calls by call and status, e.g. "PullTask DeadlineExceeded".</summary>
+    public IReadOnlyDictionary<string, int> Failures => _failures;
+
+    public void CountFailedCall(string call, Grpc.Core.StatusCode status)
+    {
+        Interlocked.Increment(ref _failedCalls);
+        _failures.AddOrUpdate($"{call} {status}", 1, static (_, count) => count + 1);
+    }
 }

@@ -33,6 +33,8 @@ internal static class FleetReport
                 + (r.BrokerCores is { } cores ? Format($", Mosquitto {cores:F2}") : "")
                 + Format($", devices {r.DeviceCores:F2}; memory per connected device: coordinator {(r.CoordinatorConnected - r.CoordinatorIdle) / 1e3 / settings.Devices:F1} KB")
                 + (r.BrokerConnected is { } connected ? Format($", Mosquitto {(connected - r.BrokerIdle!.Value) / 1e3 / settings.Devices:F1} KB") : ""));
+            if (r.Failures.Count > 0)
+                Console.WriteLine($"  {r.Broker} {r.Mode}: failed calls over the whole run, retried: {string.Join(", ", r.Failures.OrderByDescending(f => f.Value).Select(f => $"{f.Key} x{f.Value}"))}");
         }
         foreach (string mode in results.Select(r => r.Mode).Distinct())
             Ratio(Format($"updates/s, Mosquitto / embedded ({mode})"), Find(results, "mosquitto", mode), Find(results, "embedded", mode));

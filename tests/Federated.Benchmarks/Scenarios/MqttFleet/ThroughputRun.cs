@@ -38,7 +38,8 @@ internal sealed record ThroughputFigures(
     long? BrokerPeak,
     double CoordinatorCores,
     double? BrokerCores,
-    double DeviceCores)
+    double DeviceCores,
+    IReadOnlyDictionary<string, int> Failures)
 {
     public double UpdatesPerSecond => Accepted / MeasuredSeconds;
 }
@@ -93,7 +94,8 @@ internal static class ThroughputRun
             coordinatorIdle, coordinatorConnected, coordinatorPeak, brokerIdle, brokerConnected, brokerPeak,
             (cpuAfter.Coordinator - cpu.Coordinator).TotalSeconds / measured,
             mosquitto is null ? null : (cpuAfter.Broker - cpu.Broker).TotalSeconds / measured,
-            (cpuAfter.Devices - cpu.Devices).TotalSeconds / measured);
+            (cpuAfter.Devices - cpu.Devices).TotalSeconds / measured,
+            new Dictionary<string, int>(counters.Failures));
     }
 
     private static Dictionary<string, string> CoordinatorSettings(bool embedded, int port, string mode, ThroughputSettings settings)
