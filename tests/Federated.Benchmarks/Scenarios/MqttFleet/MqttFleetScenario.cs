@@ -34,6 +34,11 @@ namespace Federated.Benchmarks.Scenarios.MqttFleet;
 /// throughput part (e.g. <c>DOTNET_gcServer=0</c>). The devices' process needs a file descriptor per
 /// connection and the coordinator or Mosquitto one more each: .NET raises its soft limit to the hard
 /// one at start and child processes inherit it; the scenario refuses to start when that is too low.
+/// Brokers: every device's requests reach the coordinator through its one session, so the embedded
+/// broker queues up to 10,000 messages per client and Mosquitto gets <c>max_queued_messages 100000</c>
+/// (its default of 1,000 drops the excess); the embedded broker listens with a backlog of
+/// <c>Mqtt:ConnectionBacklog</c> (1,024: MQTTnet's own 100 dropped most of 1,000 simultaneous connects,
+/// try <c>--join-batch 1000</c>).
 /// </summary>
 internal static class MqttFleetScenario
 {
