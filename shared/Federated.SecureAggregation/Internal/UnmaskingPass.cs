@@ -1,0 +1,75 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+
+namespace Federated.SecureAggregation;
+
+/// <summary>
+/// The coordinator's unmasking as one pass over memory: for each tile of the vector, the masked inputs
+/// are summed into a small buffer, every mask stream is taken off it while it sits in L1
+/// (<see cref="MaskGenerator.Apply"/>), and it is decoded straight into the weighted sum. Each masked
+/// input is read once and nothing model-sized is written but the result; AES-CTR starts at any block,
+/// so chunks of tiles run on all cores with nothing to merge.
+/// </summary>
+internal static class UnmaskingPass
+{
+    // Chunks of several tiles, more chunks than cores: a core slowed by other work takes fewer.
+    private const int MinimumChunkWords = 1 << 16;
+
+    /// <summary>Writes decode(Σ inputs − masks) into <paramref name="weightedSum"/> (length m) and returns Σ w.</summary>
+    public static double Run(IReadOnlyList<uint[]> inputs, MaskStreams masks, SecureAggregationOptions options, float[] weightedSum)
+    {
+        int length = options.MaskedVectorLength;
+        if (weightedSum.Length != length - 1) throw new ArgumentException($"The weighted sum has {weightedSum.Length} values, expected {length - 1}.", nameof(weightedSum));
+        foreach (var input in inputs)
+            if (input.Length != length) throw new ArgumentException($"A masked input has {input.Length} values, expected {length}.", nameof(inputs));
+        int tileWords = MaskGenerator.TileWords;
+        int chunkWords = Math.Max(tileWords, MinimumChunkWords / tileWords * tileWords);
+        int chunks = (length + chunkWords - 1) / chunkWords;
+        uint weightWord = 0;
+        Parallel.For(
+            0,
+            chunks,
+            () => new Worker(tileWords),
+            (chunk, _, worker) =>
+            {
+                int end = (int)Math.Min((long)(chunk + 1) * chunkWords, length);
+                for (int start = chunk * chunkWords; start < end; start += tileWords)
+                {
+                    var tile = worker.Tile.AsSpan(0, Math.Min(tileWords, end - start));
+                    SumInputs(inputs, start, tile);
+                    worker.Generator.Apply(masks, tile, start);
+                    int values = Math.Min(tile.Length, length - 1 - start);
+                    FixedPointEncoder.DecodeValues(tile[..values], options, weightedSum.AsSpan(start, values));
+                    if (start + tile.Length == length) weightWord = tile[^1];
+                }
+                return worker;
+            },
+            worker => worker.Dispose());
+        return FixedPointEncoder.DecodeWeight(weightWord, options);
+    }
+
+    private static void SumInputs(IReadOnlyList<uint[]> inputs, int start, Span<uint> tile)
+    {
+        if (inputs.Count == 0)
+        {
+            tile.Clear();
+            return;
+        }
+        inputs[0].AsSpan(start, tile.Length).CopyTo(tile);
+        for (int c = 1; c < inputs.Count; c++) TensorPrimitives.Add(tile, inputs[c].AsSpan(start, tile.Length), tile);
+    }
+
+    /// <summary>One thread's generator and tile buffer.</summary>
+    private sealed class Worker(int tileWords) : IDisposable
+    {
+        public MaskGenerator Generator { get; } = new();
+
+        public uint[] Tile { get; } = ArrayPool<uint>.Shared.Rent(tileWords);
+
+        public void Dispose()
+        {
+            Generator.Dispose();
+            ArrayPool<uint>.Shared.Return(Tile, clearArray: true);
+        }
+    }
+}
