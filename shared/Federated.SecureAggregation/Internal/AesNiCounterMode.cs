@@ -10,7 +10,9 @@ namespace Federated.SecureAggregation;
 /// is AES(key, i as a 128-bit little-endian counter), read as four little-endian uint32 words. Eight
 /// blocks are in flight per step, enough to cover AESENC's latency on two AES units (4 cycles × 2),
 /// and the keystream is added to (or subtracted from) the target while still in registers: no
-/// counter buffer, no keystream buffer, one read and one write of the target per stream.
+/// counter buffer, no keystream buffer, one read and one write of the target per stream. The loop is
+/// bound by the AES units, leaving load ports idle, so it can also add another vector on the way (a
+/// masked input, on the coordinator) at almost no cost.
 /// </summary>
 internal static class AesNiCounterMode
 {
@@ -18,9 +20,22 @@ internal static class AesNiCounterMode
     private const int WordsPerBlock = 4;
 
     /// <summary>target[w] = op(target[w], word w of the stream from block <paramref name="firstBlock"/> on).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Apply<TOperation>(ref readonly Aes128RoundKeys keys, Span<uint> target, ulong firstBlock)
+        where TOperation : struct, IMaskOperation =>
+        Apply<TOperation, NoAddend>(in keys, target, ref MemoryMarshal.GetReference(target), firstBlock);
+
+    /// <summary>target[w] = op(target[w] + addend[w], word w of the stream from block <paramref name="firstBlock"/> on).</summary>
+    public static void Apply<TOperation>(ref readonly Aes128RoundKeys keys, Span<uint> target, ReadOnlySpan<uint> addend, ulong firstBlock)
         where TOperation : struct, IMaskOperation
+    {
+        if (addend.Length != target.Length) throw new ArgumentException($"The addend has {addend.Length} words, the target {target.Length}.", nameof(addend));
+        Apply<TOperation, WithAddend>(in keys, target, ref MemoryMarshal.GetReference(addend), firstBlock);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Apply<TOperation, TAddend>(ref readonly Aes128RoundKeys keys, Span<uint> target, ref uint addend, ulong firstBlock)
+        where TOperation : struct, IMaskOperation
+        where TAddend : struct, IAddend
     {
         ref readonly var k = ref keys[0];
         ref uint t = ref MemoryMarshal.GetReference(target);
@@ -54,34 +69,57 @@ internal static class AesNiCounterMode
             }
             var last = Unsafe.Add(ref Unsafe.AsRef(in k), Aes128RoundKeys.Count - 1);
             nuint w = (nuint)block * WordsPerBlock;
-            Combine<TOperation>(ref t, w, X86Aes.EncryptLast(s0, last));
-            Combine<TOperation>(ref t, w + 4, X86Aes.EncryptLast(s1, last));
-            Combine<TOperation>(ref t, w + 8, X86Aes.EncryptLast(s2, last));
-            Combine<TOperation>(ref t, w + 12, X86Aes.EncryptLast(s3, last));
-            Combine<TOperation>(ref t, w + 16, X86Aes.EncryptLast(s4, last));
-            Combine<TOperation>(ref t, w + 20, X86Aes.EncryptLast(s5, last));
-            Combine<TOperation>(ref t, w + 24, X86Aes.EncryptLast(s6, last));
-            Combine<TOperation>(ref t, w + 28, X86Aes.EncryptLast(s7, last));
+            Combine<TOperation, TAddend>(ref t, ref addend, w, X86Aes.EncryptLast(s0, last));
+            Combine<TOperation, TAddend>(ref t, ref addend, w + 4, X86Aes.EncryptLast(s1, last));
+            Combine<TOperation, TAddend>(ref t, ref addend, w + 8, X86Aes.EncryptLast(s2, last));
+            Combine<TOperation, TAddend>(ref t, ref addend, w + 12, X86Aes.EncryptLast(s3, last));
+            Combine<TOperation, TAddend>(ref t, ref addend, w + 16, X86Aes.EncryptLast(s4, last));
+            Combine<TOperation, TAddend>(ref t, ref addend, w + 20, X86Aes.EncryptLast(s5, last));
+            Combine<TOperation, TAddend>(ref t, ref addend, w + 24, X86Aes.EncryptLast(s6, last));
+            Combine<TOperation, TAddend>(ref t, ref addend, w + 28, X86Aes.EncryptLast(s7, last));
         }
         // The tail: whole blocks one at a time, then the first words of one more block.
         for (; block < fullBlocks; block++)
         {
-            Combine<TOperation>(ref t, (nuint)block * WordsPerBlock, EncryptBlock(in keys, counter));
+            Combine<TOperation, TAddend>(ref t, ref addend, (nuint)block * WordsPerBlock, EncryptBlock(in keys, counter));
             counter += Vector128.Create(1UL, 0UL);
         }
         int rest = target.Length - fullBlocks * WordsPerBlock;
         if (rest > 0)
         {
             var words = EncryptBlock(in keys, counter).AsUInt32();
-            var tail = target[(fullBlocks * WordsPerBlock)..];
-            for (int i = 0; i < rest; i++) tail[i] = TOperation.Apply(tail[i], words.GetElement(i));
+            for (int i = fullBlocks * WordsPerBlock, j = 0; i < target.Length; i++, j++)
+                target[i] = TOperation.Apply(TAddend.Add(target[i], ref addend, (nuint)i), words.GetElement(j));
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Combine<TOperation>(ref uint target, nuint offset, Vector128<byte> keystream)
-        where TOperation : struct, IMaskOperation =>
-        TOperation.Apply(Vector128.LoadUnsafe(ref target, offset), keystream.AsUInt32()).StoreUnsafe(ref target, offset);
+    private static void Combine<TOperation, TAddend>(ref uint target, ref uint addend, nuint offset, Vector128<byte> keystream)
+        where TOperation : struct, IMaskOperation
+        where TAddend : struct, IAddend =>
+        TOperation.Apply(TAddend.Add(Vector128.LoadUnsafe(ref target, offset), ref addend, offset), keystream.AsUInt32()).StoreUnsafe(ref target, offset);
+
+    /// <summary>Whether the kernel adds a second vector into the target (a type argument, so each variant compiles without the other's work).</summary>
+    private interface IAddend
+    {
+        static abstract Vector128<uint> Add(Vector128<uint> target, ref uint addend, nuint offset);
+
+        static abstract uint Add(uint target, ref uint addend, nuint offset);
+    }
+
+    private readonly struct NoAddend : IAddend
+    {
+        public static Vector128<uint> Add(Vector128<uint> target, ref uint addend, nuint offset) => target;
+
+        public static uint Add(uint target, ref uint addend, nuint offset) => target;
+    }
+
+    private readonly struct WithAddend : IAddend
+    {
+        public static Vector128<uint> Add(Vector128<uint> target, ref uint addend, nuint offset) => target + Vector128.LoadUnsafe(ref addend, offset);
+
+        public static uint Add(uint target, ref uint addend, nuint offset) => unchecked(target + Unsafe.Add(ref addend, offset));
+    }
 
     private static Vector128<byte> EncryptBlock(ref readonly Aes128RoundKeys keys, Vector128<ulong> counter)
     {

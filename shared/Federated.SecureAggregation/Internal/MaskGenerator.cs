@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Federated.SecureAggregation;
 
 /// <summary>
@@ -27,10 +29,11 @@ internal sealed class MaskGenerator : IDisposable
     private bool _disposed;
 
     /// <summary>
-    /// Words per tile of <see cref="Apply"/>: with AES-NI a tile (16 KB) stays in L1 while every stream
-    /// passes over it; the platform AES wants its large chunks instead.
+    /// Words per tile of <see cref="Apply"/>: with AES-NI a tile (32 KB) stays in L1 while every stream
+    /// passes over it, and is long enough for the prefetchers to stream any addend in; the platform
+    /// AES wants its large chunks instead.
     /// </summary>
-    public static int TileWords => Aes128RoundKeys.IsSupported ? 4096 : PlatformCounterMode.ChunkWords;
+    public static int TileWords => Aes128RoundKeys.IsSupported ? 8192 : PlatformCounterMode.ChunkWords;
 
     /// <summary>The AES-128 key of a seed's stream.</summary>
     public static ReadOnlySpan<byte> KeyOf(ReadOnlySpan<byte> seed)
@@ -55,14 +58,23 @@ internal sealed class MaskGenerator : IDisposable
     /// <summary>
     /// Applies every stream of <paramref name="streams"/> to <paramref name="target"/>, which holds the
     /// streams' words from <paramref name="firstWord"/> on (a multiple of 4), tile by tile: the target
-    /// is read from and written to memory once, not once per stream.
+    /// is read from and written to memory once, not once per stream. Each of <paramref name="addends"/>
+    /// (whole vectors: word <paramref name="firstWord"/> + i goes to target[i]) is added on the way,
+    /// the s-th along with stream s, where the AES units leave the load ports free.
     /// </summary>
-    public void Apply(MaskStreams streams, Span<uint> target, int firstWord)
+    public void Apply(MaskStreams streams, Span<uint> target, int firstWord, IReadOnlyList<uint[]>? addends = null)
     {
         ArgumentNullException.ThrowIfNull(streams);
         ulong firstBlock = FirstBlock(firstWord);
+        addends ??= [];
+        foreach (var addend in addends)
+        {
+            if (addend.Length < firstWord + target.Length)
+                throw new ArgumentException($"An addend has {addend.Length} words; the target reaches word {firstWord + target.Length}.", nameof(addends));
+        }
         if (!Aes128RoundKeys.IsSupported)
         {
+            foreach (var addend in addends) TensorPrimitives.Add(target, addend.AsSpan(firstWord, target.Length), target);
             var platform = Platform();
             for (int s = 0; s < streams.Count; s++)
             {
@@ -78,9 +90,17 @@ internal sealed class MaskGenerator : IDisposable
             ulong block = firstBlock + (ulong)(start / 4);
             for (int s = 0; s < streams.Count; s++)
             {
-                if (streams.Subtracts(s)) AesNiCounterMode.Apply<SubtractMask>(in streams.RoundKeys(s), tile, block);
-                else AesNiCounterMode.Apply<AddMask>(in streams.RoundKeys(s), tile, block);
+                ref readonly var keys = ref streams.RoundKeys(s);
+                if (s < addends.Count)
+                {
+                    var addend = addends[s].AsSpan(firstWord + start, tile.Length);
+                    if (streams.Subtracts(s)) AesNiCounterMode.Apply<SubtractMask>(in keys, tile, addend, block);
+                    else AesNiCounterMode.Apply<AddMask>(in keys, tile, addend, block);
+                }
+                else if (streams.Subtracts(s)) AesNiCounterMode.Apply<SubtractMask>(in keys, tile, block);
+                else AesNiCounterMode.Apply<AddMask>(in keys, tile, block);
             }
+            for (int a = streams.Count; a < addends.Count; a++) TensorPrimitives.Add(tile, addends[a].AsSpan(firstWord + start, tile.Length), tile);
         }
     }
 

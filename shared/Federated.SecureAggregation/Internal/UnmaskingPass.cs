@@ -1,14 +1,14 @@
 using System.Buffers;
-using System.Numerics.Tensors;
 
 namespace Federated.SecureAggregation;
 
 /// <summary>
-/// The coordinator's unmasking as one pass over memory: for each tile of the vector, the masked inputs
-/// are summed into a small buffer, every mask stream is taken off it while it sits in L1
-/// (<see cref="MaskGenerator.Apply"/>), and it is decoded straight into the weighted sum. Each masked
-/// input is read once and nothing model-sized is written but the result; AES-CTR starts at any block,
-/// so chunks of tiles run on all cores with nothing to merge.
+/// The coordinator's unmasking as one pass over memory: for each tile of the vector, every mask stream
+/// is taken off a small buffer while it sits in L1, each masked input added along with one of the
+/// streams (<see cref="MaskGenerator.Apply"/>; there is a self mask per input, so never more inputs
+/// than streams), and the tile is decoded straight into the weighted sum. Each masked input is read
+/// once and nothing model-sized is written but the result; AES-CTR starts at any block, so chunks of
+/// tiles run on all cores with nothing to merge.
 /// </summary>
 internal static class UnmaskingPass
 {
@@ -36,8 +36,8 @@ internal static class UnmaskingPass
                 for (int start = chunk * chunkWords; start < end; start += tileWords)
                 {
                     var tile = worker.Tile.AsSpan(0, Math.Min(tileWords, end - start));
-                    SumInputs(inputs, start, tile);
-                    worker.Generator.Apply(masks, tile, start);
+                    tile.Clear();
+                    worker.Generator.Apply(masks, tile, start, inputs);
                     int values = Math.Min(tile.Length, length - 1 - start);
                     FixedPointEncoder.DecodeValues(tile[..values], options, weightedSum.AsSpan(start, values));
                     if (start + tile.Length == length) weightWord = tile[^1];
@@ -46,17 +46,6 @@ internal static class UnmaskingPass
             },
             worker => worker.Dispose());
         return FixedPointEncoder.DecodeWeight(weightWord, options);
-    }
-
-    private static void SumInputs(IReadOnlyList<uint[]> inputs, int start, Span<uint> tile)
-    {
-        if (inputs.Count == 0)
-        {
-            tile.Clear();
-            return;
-        }
-        inputs[0].AsSpan(start, tile.Length).CopyTo(tile);
-        for (int c = 1; c < inputs.Count; c++) TensorPrimitives.Add(tile, inputs[c].AsSpan(start, tile.Length), tile);
     }
 
     /// <summary>One thread's generator and tile buffer.</summary>

@@ -128,6 +128,36 @@ public class MaskGeneratorTests
         Assert.Throws<ArgumentOutOfRangeException>(() => generator.Apply(streams, together, 2));
     }
 
+    [Theory]
+    [InlineData(0, 100_003, 3, 5)]
+    [InlineData(8, 20_001, 5, 5)]
+    [InlineData(16_384, 9_000, 4, 2)] // more addends than streams
+    public void Addends_applied_with_the_streams_equal_a_sum_then_the_streams(int firstWord, int words, int streamCount, int addendCount)
+    {
+        using var generator = new MaskGenerator();
+        using var streams = new MaskStreams();
+        var addends = new List<uint[]>();
+        var random = new Random(8);
+        var expected = new uint[words];
+        for (int a = 0; a < addendCount; a++)
+        {
+            var addend = new uint[firstWord + words + 3];
+            for (int i = 0; i < addend.Length; i++) addend[i] = (uint)random.Next() * 3u;
+            addends.Add(addend);
+            for (int i = 0; i < words; i++) expected[i] += addend[firstWord + i];
+        }
+        for (int s = 0; s < streamCount; s++)
+        {
+            streams.Add(Seed(200 + s), subtract: s % 2 == 0);
+            if (s % 2 == 0) generator.Subtract(Seed(200 + s), expected, firstWord);
+            else generator.Add(Seed(200 + s), expected, firstWord);
+        }
+        var target = new uint[words];
+        generator.Apply(streams, target, firstWord, addends);
+        Assert.Equal(expected, target);
+        Assert.Throws<ArgumentException>(() => generator.Apply(streams, new uint[words + 4], firstWord, addends));
+    }
+
     private static byte[] ToBytes(Vector128<byte> block)
     {
         var bytes = new byte[16];
