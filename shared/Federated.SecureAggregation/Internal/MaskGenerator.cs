@@ -14,9 +14,10 @@ namespace Federated.SecureAggregation;
 /// AES-128 rather than AES-256: 128-bit security is the level the protocol has anyway — its pairwise
 /// seeds come from X25519 agreements, ~128-bit secure (RFC 7748 §1), and Bonawitz et al. 2017 evaluate
 /// their protocol at that level too (P-256 key agreement, AES-GCM with 128-bit keys) — and NIST
-/// SP 800-57 Part 1 (Rev. 5, Table 2) rates AES-128 at 128 bits of security strength with no end date. Ten rounds instead of fourteen make the
-/// coordinator's mask removal, the bulk of its secure-round time, 40 % cheaper. Seeds stay 32 bytes
-/// (uniform, so any 16 of them are a uniform key) and the wire format does not change.
+/// SP 800-57 Part 1 (Rev. 5, Table 2) rates AES-128 at 128 bits of security strength with no end
+/// date. Ten rounds instead of fourteen take 29 % off the AES work of the coordinator's mask removal,
+/// the bulk of its secure-round time. Seeds stay 32 bytes (uniform, so any 16 of them are a uniform
+/// key) and the wire format does not change.
 /// With AES-NI the keystream is applied in registers (<see cref="AesNiCounterMode"/>); elsewhere the
 /// platform AES produces the same stream (<see cref="PlatformCounterMode"/>). Not thread-safe: one
 /// per thread (on AES-NI machines it holds nothing but the fallback, created on first use).
