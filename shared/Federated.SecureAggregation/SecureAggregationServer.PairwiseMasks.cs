@@ -18,7 +18,7 @@ public sealed partial class SecureAggregationServer
         var problems = new string?[dropped.Count];
         try
         {
-            Parallel.For(0, dropped.Count, d => problems[d] = DerivePairwiseSeeds(dropped[d].Client, dropped[d].MaskKey, out partners[d], out seeds[d]));
+            SharedLoop.Run(dropped.Count, d => problems[d] = DerivePairwiseSeeds(dropped[d].Client, dropped[d].MaskKey, out partners[d], out seeds[d]));
             foreach (string? problem in problems)
                 if (problem is not null) return problem;
             for (int d = 0; d < dropped.Count; d++)

@@ -8,11 +8,12 @@ namespace Federated.SecureAggregation;
 /// <summary>
 /// AES-128-CTR keystream applied straight into a target (NIST SP 800-38A §6.5): block i of the stream
 /// is AES(key, i as a 128-bit little-endian counter), read as four little-endian uint32 words. Eight
-/// blocks are in flight per step, enough to cover AESENC's latency on two AES units (4 cycles × 2),
-/// and the keystream is added to (or subtracted from) the target while still in registers: no
-/// counter buffer, no keystream buffer, one read and one write of the target per stream. The loop is
-/// bound by the AES units, leaving load ports idle, so it can also add another vector on the way (a
-/// masked input, on the coordinator) at almost no cost.
+/// blocks are in flight per step, enough to cover AESENC's latency on two AES units (4 cycles × 2;
+/// on the 2-core EPYC here 8 ran at 10.2 GB/s, 12 at 10.0, 16 at 7.7 as states spill), and the
+/// keystream is added to (or subtracted from) the target while still in registers: no counter
+/// buffer, no keystream buffer, one read and one write of the target per stream. The loop is bound
+/// by the AES units, leaving load ports idle, so it can also add another vector on the way (a masked
+/// input, on the coordinator) at almost no cost.
 /// </summary>
 internal static class AesNiCounterMode
 {

@@ -7,14 +7,11 @@ namespace Federated.SecureAggregation;
 /// is taken off a small buffer while it sits in L1, each masked input added along with one of the
 /// streams (<see cref="MaskGenerator.Apply"/>; there is a self mask per input, so never more inputs
 /// than streams), and the tile is decoded straight into the weighted sum. Each masked input is read
-/// once and nothing model-sized is written but the result; AES-CTR starts at any block, so chunks of
-/// tiles run on all cores with nothing to merge.
+/// once and nothing model-sized is written but the result; AES-CTR starts at any block, so the tiles
+/// run on all cores with nothing to merge.
 /// </summary>
 internal static class UnmaskingPass
 {
-    // Chunks of several tiles, more chunks than cores: a core slowed by other work takes fewer.
-    private const int MinimumChunkWords = 1 << 16;
-
     /// <summary>Writes decode(Σ inputs − masks) into <paramref name="weightedSum"/> (length m) and returns Σ w.</summary>
     public static double Run(IReadOnlyList<uint[]> inputs, MaskStreams masks, SecureAggregationOptions options, float[] weightedSum)
     {
@@ -23,28 +20,23 @@ internal static class UnmaskingPass
         foreach (var input in inputs)
             if (input.Length != length) throw new ArgumentException($"A masked input has {input.Length} values, expected {length}.", nameof(inputs));
         int tileWords = MaskGenerator.TileWords;
-        int chunkWords = Math.Max(tileWords, MinimumChunkWords / tileWords * tileWords);
-        int chunks = (length + chunkWords - 1) / chunkWords;
+        int tiles = (length + tileWords - 1) / tileWords;
         uint weightWord = 0;
-        Parallel.For(
-            0,
-            chunks,
+        // One tile at a time (well under a millisecond of work at n = 100): a worker descheduled by
+        // other work on the machine holds up the pass by one tile at most.
+        SharedLoop<Worker>.Run(
+            tiles,
             () => new Worker(tileWords),
-            (chunk, _, worker) =>
+            (index, worker) =>
             {
-                int end = (int)Math.Min((long)(chunk + 1) * chunkWords, length);
-                for (int start = chunk * chunkWords; start < end; start += tileWords)
-                {
-                    var tile = worker.Tile.AsSpan(0, Math.Min(tileWords, end - start));
-                    tile.Clear();
-                    worker.Generator.Apply(masks, tile, start, inputs);
-                    int values = Math.Min(tile.Length, length - 1 - start);
-                    FixedPointEncoder.DecodeValues(tile[..values], options, weightedSum.AsSpan(start, values));
-                    if (start + tile.Length == length) weightWord = tile[^1];
-                }
-                return worker;
-            },
-            worker => worker.Dispose());
+                int start = index * tileWords;
+                var tile = worker.Tile.AsSpan(0, Math.Min(tileWords, length - start));
+                tile.Clear();
+                worker.Generator.Apply(masks, tile, start, inputs);
+                int values = Math.Min(tile.Length, length - 1 - start);
+                FixedPointEncoder.DecodeValues(tile[..values], options, weightedSum.AsSpan(start, values));
+                if (start + tile.Length == length) weightWord = tile[^1];
+            });
         return FixedPointEncoder.DecodeWeight(weightWord, options);
     }
 
