@@ -43,7 +43,8 @@ public class SharedLoopTests
         }));
 
         Assert.Equal("index 17", error.Message);
-        Assert.InRange(ran, 18, 200);
+        // Bodies claimed by a helper may be skipped once the failure is seen, so only an upper bound is certain.
+        Assert.InRange(ran, 1, 200);
     }
 
     private sealed class Counter : IDisposable
