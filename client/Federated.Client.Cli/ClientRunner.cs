@@ -65,22 +65,8 @@ internal static partial class ClientRunner
             Host = address.Host,
             Port = address.IsDefaultPort || address.Port < 0 ? 1883 : address.Port,
             Federation = address.AbsolutePath.Trim('/'),
-            DeviceId = settings.DeviceId ?? StableDeviceId(settings.CacheDirectory),
+            DeviceId = settings.DeviceId ?? MqttConnectionOptions.LoadOrCreateDeviceId(settings.CacheDirectory),
         }, loggers.CreateLogger<MqttCoordinatorConnection>());
-    }
-
-    /// <summary>
-    /// A device id made up once and kept beside the model cache: the broker holds the device's
-    /// session under it, so it must survive restarts.
-    /// </summary>
-    private static string StableDeviceId(string cacheDirectory)
-    {
-        string path = Path.Combine(cacheDirectory, "device-id");
-        if (File.Exists(path) && File.ReadAllText(path).Trim() is { } saved && Protocol.MqttTopics.IsValidLevel(saved)) return saved;
-        Directory.CreateDirectory(cacheDirectory);
-        string id = "device-" + Guid.NewGuid().ToString("N");
-        File.WriteAllText(path, id);
-        return id;
     }
 
     private static (LabeledDataset Train, LabeledDataset? HeldOut) LoadData(ClientSettings settings)

@@ -36,6 +36,20 @@ public sealed class MqttConnectionOptions
 
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// A device id made up once and kept in <paramref name="folder"/> (file <c>device-id</c>): the
+    /// broker holds the device's session under it, so it must survive restarts of the app.
+    /// </summary>
+    public static string LoadOrCreateDeviceId(string folder)
+    {
+        string path = Path.Combine(folder, "device-id");
+        if (File.Exists(path) && File.ReadAllText(path).Trim() is { } saved && MqttTopics.IsValidLevel(saved)) return saved;
+        Directory.CreateDirectory(folder);
+        string id = "device-" + Guid.NewGuid().ToString("N");
+        File.WriteAllText(path, id);
+        return id;
+    }
+
     /// <summary>Throws naming the option when these options cannot work.</summary>
     public void Validate()
     {

@@ -36,6 +36,7 @@ public sealed partial class MqttCoordinatorConnection : ICoordinatorConnection
     private readonly ConcurrentDictionary<string, long> _acknowledged = new(StringComparer.Ordinal);
     private volatile ModelChunkSink? _download;
     private long _uploadedBytes;
+    private long _downloadedBytes;
 
     public MqttCoordinatorConnection(MqttConnectionOptions options, ILogger<MqttCoordinatorConnection>? logger = null)
     {
@@ -87,6 +88,12 @@ public sealed partial class MqttCoordinatorConnection : ICoordinatorConnection
     /// <summary>Called before each upload chunk is sent, with its offset; lets tests cut the connection mid-upload.</summary>
     internal Func<long, Task>? BeforeChunk { get; set; }
 
+    /// <summary>Model bytes written to download destinations over this connection's life.</summary>
+    public long DownloadedBytes => Interlocked.Read(ref _downloadedBytes);
+
+    /// <summary>Called after each downloaded chunk is written, with the bytes held so far; lets tests cut the connection mid-download.</summary>
+    internal Func<long, Task>? AfterDownloadChunk { get; set; }
+
     public async Task<JoinReply> JoinAsync(JoinRequest request, CancellationToken cancellationToken) =>
         (await CallAsync(new MqttRequest { Join = request }, _options.RequestTimeout, MqttReply.OutcomeOneofCase.Join, cancellationToken).ConfigureAwait(false)).Join;
 
@@ -128,7 +135,9 @@ public sealed partial class MqttCoordinatorConnection : ICoordinatorConnection
                     ?? throw new RpcException(new Status(StatusCode.Unavailable, $"the download of model {modelHash} stalled after {written} of {manifest.TotalBytes} bytes"));
                 await destination.WriteAsync(chunk.AsMemory(sink.Skip), cancellationToken).ConfigureAwait(false);
                 written += chunk.Length - sink.Skip;
+                Interlocked.Add(ref _downloadedBytes, chunk.Length - sink.Skip);
                 sink.SkipDone();
+                if (AfterDownloadChunk is { } hook) await hook(written).ConfigureAwait(false);
             }
             return manifest.TotalBytes;
         }

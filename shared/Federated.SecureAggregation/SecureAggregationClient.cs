@@ -158,17 +158,19 @@ public sealed class SecureAggregationClient : IDisposable
 
         var masked = new uint[_options.MaskedVectorLength];
         FixedPointEncoder.Encode(update, weight, _options, masked);
+        // All k + 1 streams in one pass over the vector, tile by tile (see MaskGenerator.Apply).
+        using (var streams = new MaskStreams())
         using (var generator = new MaskGenerator())
         {
-            generator.Add(_selfMaskSeed, masked);
+            streams.Add(_selfMaskSeed, subtract: false);
             Span<byte> seed = stackalloc byte[MaskGenerator.SeedBytes];
             foreach (int partner in _maskPartners)
             {
                 KeyAgreement.DerivePairwiseSeed(_maskKey!, _neighbourKeys[partner].Mask, RoundId, seed);
-                if (ClientIndex < partner) generator.Add(seed, masked);
-                else generator.Subtract(seed, masked);
+                streams.Add(seed, subtract: ClientIndex > partner);
             }
             seed.Clear();
+            generator.Apply(streams, masked, 0);
         }
         FixedPointEncoder.Reduce(masked, FixedPointEncoder.ModulusMask(_options.BitWidth));
         Phase = SecureAggregationPhase.Unmasking;

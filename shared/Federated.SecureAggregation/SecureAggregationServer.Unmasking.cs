@@ -1,5 +1,3 @@
-using NSec.Cryptography;
-
 namespace Federated.SecureAggregation;
 
 public sealed partial class SecureAggregationServer
@@ -75,18 +73,23 @@ public sealed partial class SecureAggregationServer
             }
 
             int threshold = _options.EffectiveThreshold;
-            var sum = new uint[_options.MaskedVectorLength];
             var included = new List<int>();
+            var inputs = new List<uint[]>();
             for (int c = 1; c < _masked.Length; c++)
             {
-                if (_masked[c]) included.Add(c);
+                if (!_masked[c]) continue;
+                included.Add(c);
+                inputs.Add(_inputs[c].Values);
             }
 
-            // First every seed whose stream must come off the sum (cheap: Shamir, key agreement), then
-            // the streams themselves, the expensive part, over ranges of the vector in parallel.
-            var masks = new List<(byte[] Seed, bool Subtract)>();
+            // First every seed whose stream must come off the sum (Shamir, then key agreement per
+            // pair of a dropped client and a surviving partner), then the streams themselves, the
+            // expensive part, in one pass with the sum of the inputs.
+            using var masks = new MaskStreams();
+            var dropped = new List<(int Client, byte[] MaskKey)>();
             Span<byte> secret = stackalloc byte[ShamirSecretSharing.SecretBytes];
-            Span<byte> seed = stackalloc byte[MaskGenerator.SeedBytes];
+            var weightedSum = new float[_options.VectorLength];
+            double totalWeight;
             try
             {
                 for (int c = 1; c < _shared.Length; c++)
@@ -98,25 +101,12 @@ public sealed partial class SecureAggregationServer
                     if (count < threshold)
                         return AbortNull(phase, $"{count} shares of client {c}'s {(survivor ? "self-mask seed" : "mask key")} arrived; the threshold is {threshold}");
                     ShamirSecretSharing.Reconstruct(p!.ToArray(), values[c], threshold, secret);
-                    if (survivor)
-                    {
-                        // y_c carries +PRG(b_c).
-                        masks.Add((secret.ToArray(), true));
-                        continue;
-                    }
-                    using var maskKey = KeyAgreement.ImportPrivateKey(secret);
-                    if (!maskKey.PublicKey.Export(KeyBlobFormat.RawPublicKey).AsSpan().SequenceEqual(_keys[c].MaskPublicKey))
-                        return AbortNull(phase, $"the mask key rebuilt for client {c} does not match its advertised public key");
-                    foreach (int partner in _graph.NeighboursOf(c))
-                    {
-                        if (!_masked[partner]) continue;
-                        var partnerKey = KeyAgreement.TryImportPublicKey(_keys[partner].MaskPublicKey)!;
-                        KeyAgreement.DerivePairwiseSeed(maskKey, partnerKey, RoundId, seed);
-                        // The partner added +PRG(s) when its index is below c's, −PRG(s) otherwise; undo that.
-                        masks.Add((seed.ToArray(), partner < c));
-                    }
+                    // y_c carries +PRG(b_c).
+                    if (survivor) masks.Add(secret, subtract: true);
+                    else dropped.Add((c, secret.ToArray()));
                 }
-                RemoveMasks(sum, included, masks);
+                if (AddPairwiseMasks(dropped, masks) is { } problem) return AbortNull(phase, problem);
+                totalWeight = UnmaskingPass.Run(inputs, masks, _options, weightedSum);
             }
             catch (SecureAggregationException e)
             {
@@ -125,42 +115,13 @@ public sealed partial class SecureAggregationServer
             finally
             {
                 secret.Clear();
-                seed.Clear();
-                foreach (var (bytes, _) in masks) System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);
+                foreach (var (_, key) in dropped) System.Security.Cryptography.CryptographicOperations.ZeroMemory(key);
             }
 
-            FixedPointEncoder.Reduce(sum, FixedPointEncoder.ModulusMask(_options.BitWidth));
-            var weightedSum = new float[_options.VectorLength];
-            double totalWeight = FixedPointEncoder.DecodeSum(sum, _options, weightedSum);
             _inputs.Clear();
             _phase = SecureAggregationPhase.Completed;
             return new SecureAggregationResult(weightedSum, totalWeight, [.. included]);
         }
-    }
-
-    /// <summary>
-    /// sum = Σ inputs − masks, over whole-block ranges of the vector on all cores: AES-CTR can start
-    /// at any block, so each range expands only its own part of every stream and nothing is merged.
-    /// </summary>
-    private void RemoveMasks(uint[] sum, List<int> included, List<(byte[] Seed, bool Subtract)> masks)
-    {
-        const int minimumRange = 1 << 16;
-        int parts = Math.Clamp(sum.Length / minimumRange, 1, Environment.ProcessorCount);
-        int range = ((sum.Length + parts - 1) / parts + 3) / 4 * 4;
-        Parallel.For(0, parts, part =>
-        {
-            int start = part * range;
-            if (start >= sum.Length) return;
-            var slice = sum.AsSpan(start, Math.Min(range, sum.Length - start));
-            foreach (int c in included)
-                System.Numerics.Tensors.TensorPrimitives.Add(slice, _inputs[c].Values.AsSpan(start, slice.Length), slice);
-            using var generator = new MaskGenerator();
-            foreach (var (maskSeed, subtract) in masks)
-            {
-                if (subtract) generator.Subtract(maskSeed, slice, start);
-                else generator.Add(maskSeed, slice, start);
-            }
-        });
     }
 
     private static bool SameResponse(UnmaskResponse a, UnmaskResponse b)

@@ -55,6 +55,17 @@ internal static class FixedPointEncoder
     public static double DecodeSum(ReadOnlySpan<uint> sum, SecureAggregationOptions options, Span<float> weightedSum)
     {
         if (sum.Length != weightedSum.Length + 1) ThrowLength(weightedSum.Length, sum.Length);
+        DecodeValues(sum[..^1], options, weightedSum);
+        return DecodeWeight(sum[^1], options);
+    }
+
+    /// <summary>
+    /// Decodes value elements of a sum (any run of them, before the weight element) into Σ w·x. Bits
+    /// above b are ignored, so the sum need not be reduced first.
+    /// </summary>
+    public static void DecodeValues(ReadOnlySpan<uint> sum, SecureAggregationOptions options, Span<float> weightedSum)
+    {
+        if (sum.Length != weightedSum.Length) throw new ArgumentException($"{sum.Length} sum elements cannot decode into {weightedSum.Length} values.", nameof(weightedSum));
         int shift = 32 - options.BitWidth;
         float inverse = (float)(1.0 / options.ValueScale);
         Span<int> lifted = stackalloc int[ChunkFloats];
@@ -77,7 +88,13 @@ internal static class FixedPointEncoder
             TensorPrimitives.ConvertTruncating<int, float>(part, output);
             TensorPrimitives.Multiply(output, inverse, output);
         }
-        int weight = (int)(sum[^1] << shift) >> shift;
+    }
+
+    /// <summary>Σ w from the sum's last (weight) element, which need not be reduced mod 2^b.</summary>
+    public static double DecodeWeight(uint sumOfWeights, SecureAggregationOptions options)
+    {
+        int shift = 32 - options.BitWidth;
+        int weight = (int)(sumOfWeights << shift) >> shift;
         return weight / options.WeightScale;
     }
 

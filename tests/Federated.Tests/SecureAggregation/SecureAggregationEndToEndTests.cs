@@ -117,6 +117,26 @@ public class SecureAggregationEndToEndTests
     }
 
     [Fact]
+    public void Mask_key_shares_of_another_key_abort_the_round_without_a_sum()
+    {
+        // Client 3 drops after sharing keys; every survivor reveals, for it, a share of some other valid
+        // key: Shamir rebuilds that key, and its public half gives it away.
+        var options = Options(10, sparse: false);
+        using var driver = new SecureAggregationDriver(options, seed: 12);
+        int[] points = [.. Enumerable.Range(1, 10)];
+        var forged = ShamirSecretSharing.Split(System.Security.Cryptography.RandomNumberGenerator.GetBytes(ShamirSecretSharing.SecretBytes), options.EffectiveThreshold, points);
+        driver.OnUnmask = response => response with
+        {
+            Shares = [.. response.Shares.Select(s => s.Owner == 3 && s.Kind == RevealedShareKind.MaskPrivateKey ? s with { Share = forged[response.Sender - 1] } : s)],
+        };
+        var result = driver.Run(null, null, new HashSet<int> { 3 });
+
+        Assert.Null(result);
+        Assert.Equal(SecureAggregationPhase.Aborted, driver.Server.Phase);
+        Assert.Contains("the mask key rebuilt for client 3 does not match its advertised public key", driver.Server.AbortReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Sparse_graph_client_with_too_few_surviving_neighbours_aborts_before_unmasking()
     {
         // k = 4, t = 3: dropping three of client 1's neighbours after key sharing leaves it 2 < 3 share holders.
