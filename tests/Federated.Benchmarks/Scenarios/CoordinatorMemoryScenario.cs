@@ -17,6 +17,12 @@ namespace Federated.Benchmarks.Scenarios;
 /// together: the worst case for the coordinator. Memory is read from outside, from
 /// /proc/PID/status: the resident set after a warm-up round (the baseline), and the high-water mark
 /// (VmHWM, reset at the baseline) over the remaining rounds. Prints both and the growth in model sizes.
+/// The resident set is everything the process holds in RAM (managed heap, native allocations such as
+/// SQLite's, code), so nothing the coordinator allocates escapes it; the coordinator runs with the
+/// host's own settings (its runtimeconfig.json, e.g. the server GC that ASP.NET Core defaults to).
+/// The growth over the baseline is what a steady round adds; the growth over the idle process (before
+/// any client joined) also counts what a hundred connections and the warm-up round keep (pools,
+/// buffers, code), and is printed for comparison.
 /// <code>
 /// dotnet run -c Release --project tests/Federated.Benchmarks -- coordinator-memory [--clients 100] [--rounds 3]
 ///     [--update-codec Fp32|Fp16|Int8|Int8Stochastic] [--max-concurrent-uploads 2] [--env KEY=VALUE]...
@@ -81,12 +87,14 @@ internal static class CoordinatorMemoryScenario
             foreach (var summary in summaries) tasks += summary.TasksCompleted;
             var invariant = CultureInfo.InvariantCulture;
             Console.WriteLine(string.Create(invariant, $"coordinator memory: {clients} clients, {rounds} rounds of the CNN ({modelBytes / 1e6:F1} MB FP32), {codec} updates, {uploads} concurrent uploads"));
+            Console.WriteLine($"  coordinator GC        {GcSettings(host)}");
             foreach (var (key, value) in EnvOptions(args)) Console.WriteLine($"  coordinator env       {key}={value}");
             Console.WriteLine(string.Create(invariant, $"  tasks completed       {tasks} of {clients * rounds} in {stopwatch.Elapsed.TotalSeconds:F1} s"));
             Console.WriteLine(string.Create(invariant, $"  RSS idle, before any client   {idle / 1e6:F1} MB"));
             Console.WriteLine(string.Create(invariant, $"  RSS after the warm-up round   {baseline / 1e6:F1} MB (baseline)"));
             Console.WriteLine(string.Create(invariant, $"  peak RSS in rounds 2..{rounds}       {peak / 1e6:F1} MB"));
             Console.WriteLine(string.Create(invariant, $"  growth over the baseline      {(peak - baseline) / 1e6:F1} MB = {(double)(peak - baseline) / modelBytes:F2} x the FP32 model"));
+            Console.WriteLine(string.Create(invariant, $"  growth over the idle process  {(peak - idle) / 1e6:F1} MB = {(double)(peak - idle) / modelBytes:F2} x the FP32 model"));
             return tasks == clients * rounds ? 0 : 1;
         }
         finally
@@ -168,6 +176,23 @@ internal static class CoordinatorMemoryScenario
         if (directory is null) throw new InvalidOperationException("Run this from inside the repository (Federated.sln not found above the benchmarks).");
         string host = Path.Combine(directory, "coordinator/Federated.Coordinator.Host/bin/Release/net10.0/federated-coordinator.dll");
         return File.Exists(host) ? host : throw new FileNotFoundException("Build the coordinator host first: dotnet build coordinator/Federated.Coordinator.Host -c Release", host);
+    }
+
+    /// <summary>The GC settings in the host's runtimeconfig.json (what a user's coordinator runs with).</summary>
+    private static string GcSettings(string host)
+    {
+        string config = Path.ChangeExtension(host, ".runtimeconfig.json");
+        if (!File.Exists(config)) return "defaults (no runtimeconfig.json)";
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(config));
+        var settings = new List<string>();
+        if (document.RootElement.GetProperty("runtimeOptions").TryGetProperty("configProperties", out var properties))
+        {
+            foreach (var property in properties.EnumerateObject())
+            {
+                if (property.Name.StartsWith("System.GC.", StringComparison.Ordinal)) settings.Add($"{property.Name}={property.Value}");
+            }
+        }
+        return settings.Count > 0 ? string.Join(", ", settings) + " (runtimeconfig.json)" : "runtime defaults";
     }
 
     private static int FreePort()
