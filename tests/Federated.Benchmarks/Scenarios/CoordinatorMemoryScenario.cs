@@ -24,7 +24,7 @@ namespace Federated.Benchmarks.Scenarios;
 /// any client joined) also counts what a hundred connections and the warm-up round keep (pools,
 /// buffers, code), and is printed for comparison.
 /// <code>
-/// dotnet run -c Release --project tests/Federated.Benchmarks -- coordinator-memory [--clients 100] [--rounds 3]
+/// dotnet run -c Release --project tests/Federated.Benchmarks -- coordinator-memory [--clients 100] [--rounds 3] [--warm-up-rounds 1]
 ///     [--update-codec Fp32|Fp16|Int8|Int8Stochastic] [--max-concurrent-uploads 2] [--env KEY=VALUE]...
 /// </code>
 /// <c>--env</c> sets an environment variable of the coordinator only, e.g. a configuration key
@@ -39,6 +39,8 @@ internal static class CoordinatorMemoryScenario
         int clients = IntOption(args, "--clients", 100);
         int rounds = IntOption(args, "--rounds", 3);
         int uploads = IntOption(args, "--max-concurrent-uploads", 2);
+        int warmUp = IntOption(args, "--warm-up-rounds", 1);
+        if (warmUp < 1 || warmUp >= rounds) throw new ArgumentException($"--warm-up-rounds must be at least 1 and below --rounds ({rounds}).");
         var codec = Enum.Parse<CodecKind>(Option(args, "--update-codec") ?? "Fp32", ignoreCase: true);
         string host = HostAssembly();
         var architecture = ModelZoo.Cnn();
@@ -63,15 +65,16 @@ internal static class CoordinatorMemoryScenario
                 var connection = new GrpcCoordinatorConnection(address);
                 connections.Add(connection);
                 var options = new FederatedClientOptions { Name = $"device-{i}", PollWait = TimeSpan.FromSeconds(5) };
-                var client = new FederatedClient(connection, new ReadyUpdateTrainer(i, warmedUp), options, cache: new MemoryModelCache(1));
+                var client = new FederatedClient(connection, new ReadyUpdateTrainer(i, warmedUp, warmUp), options, cache: new MemoryModelCache(1));
                 runs.Add(client.RunAsync(CancellationToken.None));
             }
             var allDone = Task.WhenAll(runs);
             var exited = coordinator.WaitForExitAsync();
 
-            // Round 1 warms the coordinator up (code paths JIT-compiled, pools and caches filled). Once
-            // every client is inside its second fit, round 1 is over and round 2's model is out: that
-            // resident set is the baseline, and the high-water mark restarts from it (clear_refs 5).
+            // The warm-up rounds (one by default) warm the coordinator up (code paths JIT-compiled, pools
+            // and caches filled). Once every client is inside its next fit, they are over and the next
+            // round's model is out: that resident set is the baseline, and the high-water mark restarts
+            // from it (clear_refs 5).
             await WaitAsync(warmedUp.AllArrived, exited, coordinator).ConfigureAwait(false);
             long baseline = StatusKilobytes(coordinator.Id, "VmRSS") * 1024;
             await File.WriteAllTextAsync($"/proc/{coordinator.Id}/clear_refs", "5").ConfigureAwait(false);
@@ -91,8 +94,8 @@ internal static class CoordinatorMemoryScenario
             foreach (var (key, value) in EnvOptions(args)) Console.WriteLine($"  coordinator env       {key}={value}");
             Console.WriteLine(string.Create(invariant, $"  tasks completed       {tasks} of {clients * rounds} in {stopwatch.Elapsed.TotalSeconds:F1} s"));
             Console.WriteLine(string.Create(invariant, $"  RSS idle, before any client   {idle / 1e6:F1} MB"));
-            Console.WriteLine(string.Create(invariant, $"  RSS after the warm-up round   {baseline / 1e6:F1} MB (baseline)"));
-            Console.WriteLine(string.Create(invariant, $"  peak RSS in rounds 2..{rounds}       {peak / 1e6:F1} MB"));
+            Console.WriteLine(string.Create(invariant, $"  RSS after {warmUp} warm-up round(s) {baseline / 1e6:F1} MB (baseline)"));
+            Console.WriteLine(string.Create(invariant, $"  peak RSS in rounds {warmUp + 1}..{rounds}       {peak / 1e6:F1} MB"));
             Console.WriteLine(string.Create(invariant, $"  growth over the baseline      {(peak - baseline) / 1e6:F1} MB = {(double)(peak - baseline) / modelBytes:F2} x the FP32 model"));
             Console.WriteLine(string.Create(invariant, $"  growth over the idle process  {(peak - idle) / 1e6:F1} MB = {(double)(peak - idle) / modelBytes:F2} x the FP32 model"));
             return tasks == clients * rounds ? 0 : 1;
