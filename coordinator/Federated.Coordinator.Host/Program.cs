@@ -7,6 +7,7 @@ using Federated.Coordinator.Mqtt;
 // (Federation__Rounds=5), then the command line (--Federation:Rounds 5 --urls http://0.0.0.0:5050).
 // The content root is the executable's folder, so its appsettings.json is found from any working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.UseCoordinatorKestrelDefaults();
 builder.Services.AddFederatedCoordinator(builder.Configuration);
 // Phones and small devices over MQTT (Mqtt:Enabled): the embedded broker or an external one.
 builder.Services.AddFederatedMqtt(builder.Configuration);

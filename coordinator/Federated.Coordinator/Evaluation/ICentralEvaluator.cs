@@ -9,6 +9,11 @@ namespace Federated.Coordinator.Evaluation;
 /// </summary>
 public interface ICentralEvaluator
 {
+    /// <remarks>
+    /// <paramref name="parameters"/> are valid until the returned task completes: once a later round
+    /// replaces this model, the coordinator may reuse its array (FedAvg sums the next round into it).
+    /// Copy them to keep them.
+    /// </remarks>
     Task<CentralEvaluation> EvaluateAsync(ModelArchitecture architecture, ParameterBuffer parameters, CancellationToken cancellationToken);
 }
 

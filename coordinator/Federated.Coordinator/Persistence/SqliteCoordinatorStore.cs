@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 
 namespace Federated.Coordinator.Persistence;
@@ -146,25 +145,28 @@ public sealed partial class SqliteCoordinatorStore : ICoordinatorStore
         ArgumentException.ThrowIfNullOrWhiteSpace(contentHash);
         return RunAsync(async (connection, ct) =>
         {
-            // Skip the copy below when the model is already there (the common case: a round re-saving its input).
-            using (var exists = connection.CreateCommand("SELECT EXISTS (SELECT 1 FROM models WHERE content_hash = $hash);").With("$hash", contentHash))
-            {
-                if (await ScalarInt64Async(exists, ct).ConfigureAwait(false) != 0)
-                    return;
-            }
-
-            byte[] bytes = MemoryMarshal.TryGetArray(modelFile, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-                ? segment.Array
-                : modelFile.ToArray();
-            using var insert = connection.CreateCommand("""
-                INSERT INTO models (content_hash, bytes, size, created_at) VALUES ($hash, $bytes, $size, $created)
-                ON CONFLICT (content_hash) DO NOTHING;
-                """)
+            // The row is made with a zero blob (the last column, so SQLite keeps it virtual) and the bytes
+            // are streamed into it page by page: binding them as a parameter would have SQLite copy the
+            // whole model twice in native memory (the bound value, then the row built from it).
+            using var transaction = connection.BeginTransaction();
+            long rowId;
+            using (var insert = connection.CreateCommand("""
+                INSERT INTO models (content_hash, size, created_at, bytes) VALUES ($hash, $size, $created, zeroblob($size))
+                ON CONFLICT (content_hash) DO NOTHING
+                RETURNING rowid;
+                """, transaction)
                 .With("$hash", contentHash)
-                .With("$bytes", bytes)
-                .With("$size", bytes.LongLength)
-                .With("$created", SqliteValues.ToText(DateTimeOffset.UtcNow));
-            await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                .With("$size", (long)modelFile.Length)
+                .With("$created", SqliteValues.ToText(DateTimeOffset.UtcNow)))
+            {
+                // No row back: the model is already there (the common case of a round re-saving its input).
+                if (await insert.ExecuteScalarAsync(ct).ConfigureAwait(false) is not long inserted)
+                    return;
+                rowId = inserted;
+            }
+            using (var blob = new SqliteBlob(connection, "models", "bytes", rowId))
+                blob.Write(modelFile.Span);
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
         }, cancellationToken);
     }
 

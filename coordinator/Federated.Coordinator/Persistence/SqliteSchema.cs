@@ -103,7 +103,27 @@ internal static class SqliteSchema
         PRAGMA user_version = 2;
         """;
 
-    private static readonly string[] Migrations = [Version1, Version2];
+    /// <summary>
+    /// Version 3: a model's bytes move to the last column. SQLite writes a trailing zeroblob() without
+    /// materializing it, so a checkpoint can be inserted empty and streamed in page by page; anywhere
+    /// else in the row the zeros, then the row, are built in native memory, twice the model per save.
+    /// </summary>
+    private const string Version3 = """
+        CREATE TABLE models_v3 (
+            content_hash TEXT    NOT NULL PRIMARY KEY,
+            size         INTEGER NOT NULL,
+            created_at   TEXT    NOT NULL,
+            bytes        BLOB    NOT NULL
+        );
+        INSERT INTO models_v3 (content_hash, size, created_at, bytes)
+            SELECT content_hash, size, created_at, bytes FROM models;
+        DROP TABLE models;
+        ALTER TABLE models_v3 RENAME TO models;
+
+        PRAGMA user_version = 3;
+        """;
+
+    private static readonly string[] Migrations = [Version1, Version2, Version3];
 
     /// <summary>The schema version this build writes.</summary>
     public static int LatestVersion => Migrations.Length;

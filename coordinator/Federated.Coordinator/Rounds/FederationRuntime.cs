@@ -57,15 +57,21 @@ public sealed class FederationRuntime : IDisposable
         if (!_models.TryGetValue(contentHash, out var modelFile)) return null;
         if (codec == CodecKind.Fp32) return modelFile;
         return _encoded.GetOrAdd((contentHash.ToLowerInvariant(), codec),
-            static (key, file) => EncodeModel(ModelFile.Read(file, key.Hash).Parameters, key.Codec), modelFile);
+            static (key, file) => EncodeModelFile(file, key.Hash, key.Codec), modelFile);
     }
 
     /// <summary>
-    /// A model as a <paramref name="codec"/> download. Models are quantized deterministically
-    /// (stochastic rounding is for updates): every client gets the same bytes.
+    /// A model file as a <paramref name="codec"/> download, encoded straight from the file's bytes (no
+    /// model-sized copy of its parameters). Models are quantized deterministically (stochastic rounding
+    /// is for updates): every client gets the same bytes.
     /// </summary>
-    public static byte[] EncodeModel(Shared.Parameters.ParameterBuffer parameters, CodecKind codec) =>
-        ParameterCodec.Encode(parameters, codec == CodecKind.Int8Stochastic ? CodecKind.Int8 : codec);
+    public static byte[] EncodeModelFile(byte[] modelFile, string contentHash, CodecKind codec)
+    {
+        var header = ModelFile.ReadHeader(modelFile);
+        // The scratch is only written on big-endian machines, where the file's bytes are not the floats.
+        var values = ModelFile.ReadValues(modelFile, header, BitConverter.IsLittleEndian ? [] : new float[header.Layout.TotalLength], contentHash);
+        return ParameterCodec.Encode(header.Layout, values, codec == CodecKind.Int8Stochastic ? CodecKind.Int8 : codec);
+    }
 
     public bool TryGetModel(string contentHash, out byte[] modelFile) => _models.TryGetValue(contentHash, out modelFile!);
 

@@ -216,6 +216,9 @@ public sealed partial class RoundOrchestrator(
         await store.FinishRoundAsync(round, RoundStatus.Completed, next.ContentHash, null, finishedAt, cancellationToken).ConfigureAwait(false);
         await store.SetRoundMetricsAsync(round, metrics, cancellationToken).ConfigureAwait(false);
         runtime.Publish(next.ContentHash, file, global.ContentHash);
+        // The replaced model is now unused: no longer served (retired above), its round's aggregator is
+        // done, and its evaluation ran before this round. A strategy may sum a later round into its array.
+        if (!ReferenceEquals(global.Parameters, next.Parameters)) (strategy as IReusesRetiredModels)?.Reuse(global.Parameters);
         LogRoundCompleted(round, results, selected.Count, (finishedAt - startedAt).TotalSeconds);
         return next;
     }

@@ -5,7 +5,6 @@ using Federated.Coordinator.Rounds;
 using Federated.Coordinator.Validation;
 using Federated.Shared.Codecs;
 using Federated.Shared.Parameters;
-using Federated.Shared.Serialization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TaskStatus = Federated.Coordinator.Persistence.TaskStatus;
@@ -137,7 +136,7 @@ public sealed partial class ClientGateway(
             if (file is null) return null;
             bytes = codec == CodecKind.Fp32
                 ? file
-                : FederationRuntime.EncodeModel(ModelFile.Read(file, contentHash).Parameters, codec);
+                : FederationRuntime.EncodeModelFile(file, contentHash, codec);
         }
         if (offset >= 0 && offset < bytes.Length) runtime.CurrentStage?.AddBytesSent(bytes.Length - offset);
         return bytes;

@@ -52,9 +52,9 @@ public static class UpdateValidator
     /// <summary>
     /// Checks an update against <paramref name="scratch"/>'s layout without allocating a model-sized
     /// buffer: on acceptance <paramref name="delta"/> holds the update's values (clipped if so
-    /// configured), either in <paramref name="scratch"/> or, for a dense FP32 payload that needs no
-    /// clipping, in the payload itself. The caller folds <paramref name="delta"/> in before it reuses
-    /// <paramref name="scratch"/> or the payload.
+    /// configured), either in <paramref name="scratch"/> or, for dense FP32 values that need no
+    /// clipping (a model file, an FP32 encoding), in the payload itself. The caller folds
+    /// <paramref name="delta"/> in before it reuses <paramref name="scratch"/> or the payload.
     /// </summary>
     public static UpdateCheck Check(ReadOnlySpan<byte> payload, long exampleCount, UpdateBounds bounds, CodecKind codec, ParameterBuffer scratch, out ReadOnlySpan<float> delta)
     {
@@ -72,20 +72,20 @@ public static class UpdateValidator
         // A model file (FP32) or an encoded-parameters payload (any codec, dense or top-k sparse).
         if (!payload.StartsWith("FEDENC1\0"u8))
         {
-            ModelSnapshot snapshot;
             try
             {
-                snapshot = ModelFile.Read(payload, source: "the update");
+                // Read in place (a view of the payload): a model-sized copy per update would be a
+                // large-object-heap allocation per client per round.
+                var header = ModelFile.ReadHeader(payload, source: "the update");
+                var layout = header.Layout;
+                if (!layout.Equals(expectedLayout))
+                    return UpdateCheck.Reject($"wrong layout: expected {expectedLayout} ({expectedLayout.Fingerprint[..12]}), got {layout} ({layout.Fingerprint[..12]}){FirstDifference(expectedLayout, layout)}");
+                delta = ModelFile.ReadValues(payload, header, scratch.Values, source: "the update");
             }
             catch (ModelFileException e)
             {
                 return UpdateCheck.Reject($"malformed update: {e.Message}");
             }
-            var layout = snapshot.Parameters.Layout;
-            if (!layout.Equals(expectedLayout))
-                return UpdateCheck.Reject($"wrong layout: expected {expectedLayout} ({expectedLayout.Fingerprint[..12]}), got {layout} ({layout.Fingerprint[..12]}){FirstDifference(expectedLayout, layout)}");
-            snapshot.Parameters.Values.CopyTo(scratch.Values);
-            delta = scratch.Values;
         }
         else
         {

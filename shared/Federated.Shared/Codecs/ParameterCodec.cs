@@ -50,11 +50,29 @@ public static partial class ParameterCodec
         return payload;
     }
 
+    /// <summary>
+    /// Encodes <paramref name="values"/>, the flat parameters of <paramref name="layout"/>, densely: for
+    /// values that live outside a <see cref="ParameterBuffer"/> (e.g. a view of a model file's bytes).
+    /// </summary>
+    public static byte[] Encode(ParameterLayout layout, ReadOnlySpan<float> values, CodecKind kind, int seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        byte[] payload = new byte[GetEncodedLength(layout, kind)];
+        Encode(layout, values, kind, payload, seed);
+        return payload;
+    }
+
     /// <summary>Encodes into <paramref name="destination"/> without allocating; returns the bytes written.</summary>
     public static int Encode(ParameterBuffer values, CodecKind kind, Span<byte> destination, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var layout = values.Layout;
+        return Encode(values.Layout, values.Values, kind, destination, seed);
+    }
+
+    private static int Encode(ParameterLayout layout, ReadOnlySpan<float> values, CodecKind kind, Span<byte> destination, int seed)
+    {
+        if (values.Length != layout.TotalLength)
+            throw new ArgumentException($"{values.Length} values do not fill the layout ({layout}) of {layout.TotalLength}.", nameof(values));
         int length = GetEncodedLength(layout, kind);
         if (destination.Length < length)
             throw new ArgumentException($"The destination holds {destination.Length} bytes; a {kind} payload of layout ({layout}) needs {length}.", nameof(destination));
@@ -68,7 +86,7 @@ public static partial class ParameterCodec
             var tensor = layout.Tensors[t];
             int channels = ValueBlock.ChannelsOf(tensor);
             int blockLength = (int)ValueBlock.ByteCount(kind, tensor.ElementCount, channels);
-            ValueBlock.Write(kind, values.Tensor(t), channels, payload.Slice(position, blockLength), ref noise, tensor.Name);
+            ValueBlock.Write(kind, values.Slice(layout.OffsetOf(t), tensor.ElementCount), channels, payload.Slice(position, blockLength), ref noise, tensor.Name);
             position += blockLength;
         }
         EncodedHeader.Seal(payload);

@@ -15,10 +15,19 @@ public static class ModelContentHash
     public static string Compute(ParameterBuffer parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
+        return Compute(parameters.Layout, parameters.Values);
+    }
+
+    /// <summary>The content hash of <paramref name="values"/> in <paramref name="layout"/>, wherever the values live.</summary>
+    public static string Compute(ParameterLayout layout, ReadOnlySpan<float> values)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        if (values.Length != layout.TotalLength)
+            throw new ArgumentException($"{values.Length} values do not fill the layout ({layout}) of {layout.TotalLength}.", nameof(values));
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes(parameters.Layout.ToCanonicalString()));
+        hash.AppendData(Encoding.UTF8.GetBytes(layout.ToCanonicalString()));
         hash.AppendData([0]);
-        LittleEndianFloats.Append(hash, parameters.Values);
+        LittleEndianFloats.Append(hash, values);
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 }

@@ -23,18 +23,28 @@ namespace Federated.Shared.Serialization;
 /// the parameters themselves (see <see cref="ModelContentHash"/>) so a reader can tell a sound
 /// file of the wrong model from the right one.
 /// </summary>
-public static class ModelFile
+public static partial class ModelFile
 {
     public const ushort FormatVersion = 1;
     private const int PreambleLength = 16;
     private const int ChecksumLength = 32;
     private static ReadOnlySpan<byte> Magic => "FEDMODEL"u8;
 
+    /// <summary>
+    /// The file as one array of exactly its length: a model-sized array is written once, not grown and
+    /// copied (each copy of a large model is another large-object-heap allocation).
+    /// </summary>
     public static byte[] ToBytes(ModelSnapshot snapshot)
     {
-        using var stream = new MemoryStream(PreambleLength + snapshot.Parameters.Length * sizeof(float) + 1024);
-        Write(stream, snapshot);
-        return stream.ToArray();
+        ArgumentNullException.ThrowIfNull(snapshot);
+        byte[] header = HeaderBytes(snapshot);
+        long length = PreambleLength + header.Length + (long)snapshot.Parameters.Length * sizeof(float) + ChecksumLength;
+        if (length > Array.MaxLength)
+            throw new ArgumentException($"A model file of {snapshot.Parameters.Length} parameters would take {length} bytes, more than one array holds.", nameof(snapshot));
+        byte[] file = new byte[length];
+        using var stream = new MemoryStream(file, writable: true);
+        Write(stream, snapshot, header);
+        return file;
     }
 
     /// <summary>Writes the file to <paramref name="path"/> atomically (temporary file, then rename).</summary>
@@ -53,11 +63,19 @@ public static class ModelFile
     {
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentNullException.ThrowIfNull(snapshot);
+        Write(destination, snapshot, HeaderBytes(snapshot));
+    }
+
+    private static byte[] HeaderBytes(ModelSnapshot snapshot)
+    {
         if (snapshot.Architecture is { } architecture && !architecture.Layout.Equals(snapshot.Parameters.Layout))
             throw new ArgumentException("The snapshot's parameters do not have its architecture's layout.", nameof(snapshot));
-
-        byte[] header = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
+        return Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
             $"round={snapshot.Round}\narchitecture={snapshot.Architecture?.ToCanonicalString()}\nlayout={snapshot.Parameters.Layout.ToCanonicalString()}\nfloats={snapshot.Parameters.Length}\ncontent-hash={snapshot.ContentHash}\n"));
+    }
+
+    private static void Write(Stream destination, ModelSnapshot snapshot, byte[] header)
+    {
         Span<byte> preamble = stackalloc byte[PreambleLength];
         Magic.CopyTo(preamble);
         BinaryPrimitives.WriteUInt16LittleEndian(preamble[8..], FormatVersion);
@@ -93,6 +111,20 @@ public static class ModelFile
     /// model is an error too. <paramref name="source"/> only names the file in error messages.
     /// </summary>
     public static ModelSnapshot Read(ReadOnlySpan<byte> file, string? expectedContentHash = null, string source = "model file")
+    {
+        var header = ReadHeader(file, source);
+        var parameters = new ParameterBuffer(header.Layout);
+        LittleEndianFloats.Read(header.Payload(file), parameters.Values);
+        var snapshot = new ModelSnapshot(header.Round, header.Architecture, parameters);
+        CheckContentHash(snapshot.ContentHash, header, expectedContentHash, source);
+        return snapshot;
+    }
+
+    /// <summary>
+    /// Checks a model file's framing, checksum and header, and returns the header; its parameters are
+    /// not read yet (see <see cref="ReadValues"/>). Throws <see cref="ModelFileException"/> as <see cref="Read"/> does.
+    /// </summary>
+    public static ModelFileHeader ReadHeader(ReadOnlySpan<byte> file, string source = "model file")
     {
         if (file.Length < PreambleLength + ChecksumLength)
             throw new ModelFileException($"{source} is truncated: {file.Length} bytes is shorter than any model file.");
@@ -132,18 +164,19 @@ public static class ModelFile
             throw new ModelFileException($"{source} is inconsistent: its header says {floats} floats but its layout holds {layout.TotalLength}.");
         if (architecture is not null && !architecture.Layout.Equals(layout))
             throw new ModelFileException($"{source} is inconsistent: its layout is not the layout of its architecture '{architecture}'.");
-        var payload = body[(PreambleLength + (int)headerLength)..];
-        if (payload.Length != (long)floats * sizeof(float))
-            throw new ModelFileException($"{source} is inconsistent: its payload has {payload.Length} bytes, {floats} floats need {(long)floats * sizeof(float)}.");
+        int payloadOffset = PreambleLength + (int)headerLength;
+        int payloadLength = body.Length - payloadOffset;
+        if (payloadLength != (long)floats * sizeof(float))
+            throw new ModelFileException($"{source} is inconsistent: its payload has {payloadLength} bytes, {floats} floats need {(long)floats * sizeof(float)}.");
+        return new ModelFileHeader(round, architecture, layout, header["content-hash"], payloadOffset, payloadLength);
+    }
 
-        var parameters = new ParameterBuffer(layout);
-        LittleEndianFloats.Read(payload, parameters.Values);
-        var snapshot = new ModelSnapshot(round, architecture, parameters);
-        if (snapshot.ContentHash != header["content-hash"])
-            throw new ModelFileException($"{source} is inconsistent: its parameters hash to {snapshot.ContentHash[..12]}…, its header claims {header["content-hash"]}.");
-        if (expectedContentHash is not null && !string.Equals(snapshot.ContentHash, expectedContentHash, StringComparison.OrdinalIgnoreCase))
-            throw new ModelFileException($"{source} holds model {snapshot.ContentHash[..12]}…, not the expected {expectedContentHash}.");
-        return snapshot;
+    private static void CheckContentHash(string actual, ModelFileHeader header, string? expectedContentHash, string source)
+    {
+        if (actual != header.ContentHash)
+            throw new ModelFileException($"{source} is inconsistent: its parameters hash to {actual[..12]}…, its header claims {header.ContentHash}.");
+        if (expectedContentHash is not null && !string.Equals(actual, expectedContentHash, StringComparison.OrdinalIgnoreCase))
+            throw new ModelFileException($"{source} holds model {actual[..12]}…, not the expected {expectedContentHash}.");
     }
 
     private static Dictionary<string, string> ParseHeader(string text, string source)

@@ -15,8 +15,14 @@ namespace Federated.Benchmarks.Scenarios;
 /// together: the worst case for the coordinator. Memory is read from outside, from
 /// /proc/PID/status: the resident set after a warm-up round (the baseline), and the high-water mark
 /// (VmHWM, reset at the baseline) over the remaining rounds. Prints both and the growth in model sizes.
+/// The resident set is everything the process holds in RAM (managed heap, native allocations such as
+/// SQLite's, code), so nothing the coordinator allocates escapes it; the coordinator runs with the
+/// host's own settings (its runtimeconfig.json, e.g. the server GC that ASP.NET Core defaults to).
+/// The growth over the baseline is what a steady round adds; the growth over the idle process (before
+/// any client joined) also counts what a hundred connections and the warm-up round keep (pools,
+/// buffers, code), and is printed for comparison.
 /// <code>
-/// dotnet run -c Release --project tests/Federated.Benchmarks -- coordinator-memory [--clients 100] [--rounds 3]
+/// dotnet run -c Release --project tests/Federated.Benchmarks -- coordinator-memory [--clients 100] [--rounds 3] [--warm-up-rounds 1]
 ///     [--update-codec Fp32|Fp16|Int8|Int8Stochastic] [--max-concurrent-uploads 2] [--env KEY=VALUE]...
 /// </code>
 /// <c>--env</c> sets an environment variable of the coordinator only, e.g. a configuration key
@@ -32,6 +38,8 @@ internal static class CoordinatorMemoryScenario
         int clients = arguments.Int("--clients", 100);
         int rounds = arguments.Int("--rounds", 3);
         int uploads = arguments.Int("--max-concurrent-uploads", 2);
+        int warmUp = arguments.Int("--warm-up-rounds", 1);
+        if (warmUp < 1 || warmUp >= rounds) throw new ArgumentException($"--warm-up-rounds must be at least 1 and below --rounds ({rounds}).");
         var codec = Enum.Parse<CodecKind>(arguments.Text("--update-codec", "Fp32"), ignoreCase: true);
         var environment = arguments.Environment();
         arguments.ThrowOnUnknown();
@@ -58,15 +66,16 @@ internal static class CoordinatorMemoryScenario
                 var connection = new GrpcCoordinatorConnection(address);
                 connections.Add(connection);
                 var options = new FederatedClientOptions { Name = $"device-{i}", PollWait = TimeSpan.FromSeconds(5) };
-                var client = new FederatedClient(connection, new ReadyUpdateTrainer(i, warmedUp), options, cache: new MemoryModelCache(1));
+                var client = new FederatedClient(connection, new ReadyUpdateTrainer(i, warmedUp, warmUp), options, cache: new MemoryModelCache(1));
                 runs.Add(client.RunAsync(CancellationToken.None));
             }
             var allDone = Task.WhenAll(runs);
             var exited = coordinator.WaitForExitAsync();
 
-            // Round 1 warms the coordinator up (code paths JIT-compiled, pools and caches filled). Once
-            // every client is inside its second fit, round 1 is over and round 2's model is out: that
-            // resident set is the baseline, and the high-water mark restarts from it (clear_refs 5).
+            // The warm-up rounds (one by default) warm the coordinator up (code paths JIT-compiled, pools
+            // and caches filled). Once every client is inside its next fit, they are over and the next
+            // round's model is out: that resident set is the baseline, and the high-water mark restarts
+            // from it (clear_refs 5).
             await WaitAsync(warmedUp.AllArrived, exited, coordinator).ConfigureAwait(false);
             long baseline = ProcStatus.Bytes(coordinator.Id, "VmRSS");
             await ProcStatus.ResetPeakAsync(coordinator.Id).ConfigureAwait(false);
@@ -82,12 +91,14 @@ internal static class CoordinatorMemoryScenario
             foreach (var summary in summaries) tasks += summary.TasksCompleted;
             var invariant = CultureInfo.InvariantCulture;
             Console.WriteLine(string.Create(invariant, $"coordinator memory: {clients} clients, {rounds} rounds of the CNN ({modelBytes / 1e6:F1} MB FP32), {codec} updates, {uploads} concurrent uploads"));
+            Console.WriteLine($"  coordinator GC        {GcSettings(host)}");
             foreach (var (key, value) in environment) Console.WriteLine($"  coordinator env       {key}={value}");
             Console.WriteLine(string.Create(invariant, $"  tasks completed       {tasks} of {clients * rounds} in {stopwatch.Elapsed.TotalSeconds:F1} s"));
             Console.WriteLine(string.Create(invariant, $"  RSS idle, before any client   {idle / 1e6:F1} MB"));
-            Console.WriteLine(string.Create(invariant, $"  RSS after the warm-up round   {baseline / 1e6:F1} MB (baseline)"));
-            Console.WriteLine(string.Create(invariant, $"  peak RSS in rounds 2..{rounds}       {peak / 1e6:F1} MB"));
+            Console.WriteLine(string.Create(invariant, $"  RSS after {warmUp} warm-up round(s) {baseline / 1e6:F1} MB (baseline)"));
+            Console.WriteLine(string.Create(invariant, $"  peak RSS in rounds {warmUp + 1}..{rounds}       {peak / 1e6:F1} MB"));
             Console.WriteLine(string.Create(invariant, $"  growth over the baseline      {(peak - baseline) / 1e6:F1} MB = {(double)(peak - baseline) / modelBytes:F2} x the FP32 model"));
+            Console.WriteLine(string.Create(invariant, $"  growth over the idle process  {(peak - idle) / 1e6:F1} MB = {(double)(peak - idle) / modelBytes:F2} x the FP32 model"));
             return tasks == clients * rounds ? 0 : 1;
         }
         finally
@@ -129,5 +140,22 @@ internal static class CoordinatorMemoryScenario
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+    }
+
+    /// <summary>The GC settings in the host's runtimeconfig.json (what a user's coordinator runs with).</summary>
+    private static string GcSettings(string host)
+    {
+        string config = Path.ChangeExtension(host, ".runtimeconfig.json");
+        if (!File.Exists(config)) return "defaults (no runtimeconfig.json)";
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(config));
+        var settings = new List<string>();
+        if (document.RootElement.GetProperty("runtimeOptions").TryGetProperty("configProperties", out var properties))
+        {
+            foreach (var property in properties.EnumerateObject())
+            {
+                if (property.Name.StartsWith("System.GC.", StringComparison.Ordinal)) settings.Add($"{property.Name}={property.Value}");
+            }
+        }
+        return settings.Count > 0 ? string.Join(", ", settings) + " (runtimeconfig.json)" : "runtime defaults";
     }
 }

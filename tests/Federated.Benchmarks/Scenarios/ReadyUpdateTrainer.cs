@@ -6,16 +6,17 @@ namespace Federated.Benchmarks.Scenarios;
 
 /// <summary>
 /// A trainer that "trains" instantly: a seeded small random update, so a scenario measures the
-/// coordinator, not training. Its second fit waits at <paramref name="warmedUp"/>, so the scenario
-/// can take the coordinator's baseline once every client has finished the warm-up round.
+/// coordinator, not training. Its fit after <paramref name="warmUpRounds"/> rounds waits at
+/// <paramref name="warmedUp"/>, so the scenario can take the coordinator's baseline once every client
+/// has finished the warm-up rounds.
 /// </summary>
-internal sealed class ReadyUpdateTrainer(int seed, WarmUpBarrier warmedUp) : ILocalTrainer
+internal sealed class ReadyUpdateTrainer(int seed, WarmUpBarrier warmedUp, int warmUpRounds = 1) : ILocalTrainer
 {
     private int _fits;
 
     public async Task<FitOutcome> FitAsync(ModelArchitecture architecture, ParameterBuffer global, TrainingConfig config, CancellationToken cancellationToken)
     {
-        if (++_fits == 2) await warmedUp.ArriveAndWaitAsync(cancellationToken).ConfigureAwait(false);
+        if (++_fits == warmUpRounds + 1) await warmedUp.ArriveAndWaitAsync(cancellationToken).ConfigureAwait(false);
         var delta = new ParameterBuffer(global.Layout);
         var random = new Random(seed);
         var values = delta.Values;

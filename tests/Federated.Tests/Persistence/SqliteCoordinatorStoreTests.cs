@@ -400,6 +400,51 @@ public sealed class SqliteCoordinatorStoreTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Models_LargeModel_StreamedIntoTheLastColumnAndReadBackWithItsHash()
+    {
+        var architecture = ModelZoo.Cnn();
+        var snapshot = new ModelSnapshot(2, architecture, ParameterInitializer.Initialize(architecture, seed: 5));
+        var store = await OpenAsync();
+        await store.SaveModelAsync(snapshot.ContentHash, ModelFile.ToBytes(snapshot), Ct);
+
+        var read = ModelFile.Read((await store.GetModelAsync(snapshot.ContentHash, Ct))!, snapshot.ContentHash);
+        Assert.Equal(snapshot.Parameters.Array, read.Parameters.Array);
+        await store.DisposeAsync();
+        // The bytes are the row's last column: SQLite then inserts the zeroblob() without building it.
+        Assert.Equal(3L, await QueryScalarAsync<long>("SELECT cid FROM pragma_table_info('models') WHERE name = 'bytes';"));
+    }
+
+    [Fact]
+    public async Task Migration3_ModelsOfAnOlderDatabase_AreKept()
+    {
+        byte[] bytes = new byte[100_003];
+        new Random(7).NextBytes(bytes);
+        // The models table as schema version 2 had it, with one model in it.
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE models (content_hash TEXT NOT NULL PRIMARY KEY, bytes BLOB NOT NULL, size INTEGER NOT NULL, created_at TEXT NOT NULL);
+                INSERT INTO models VALUES ('old', $bytes, 100003, '2025-01-01T00:00:00.0000000Z');
+                PRAGMA user_version = 2;
+                """;
+            command.Parameters.AddWithValue("$bytes", bytes);
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+
+        var store = await OpenAsync();
+        await store.SaveModelAsync("new", bytes.AsMemory(3), Ct);
+
+        Assert.Equal(bytes, await store.GetModelAsync("old", Ct));
+        Assert.Equal(bytes[3..], await store.GetModelAsync("new", Ct));
+        await store.DisposeAsync();
+        Assert.Equal((long)SqliteSchema.LatestVersion, await QueryScalarAsync<long>("PRAGMA user_version;"));
+        Assert.Equal(100_003L, await QueryScalarAsync<long>("SELECT size FROM models WHERE content_hash = 'old';"));
+    }
+
+    [Fact]
     public async Task Initialize_NewerSchemaVersion_Throws()
     {
         await (await OpenAsync()).DisposeAsync();

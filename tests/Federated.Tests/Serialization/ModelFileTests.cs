@@ -81,4 +81,40 @@ public class ModelFileTests
         var error = Assert.Throws<ModelFileException>(() => ModelFile.Read(ModelFile.ToBytes(other), Mlp().ContentHash));
         Assert.Contains("not the expected", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ToBytes_is_exactly_what_Write_streams()
+    {
+        var snapshot = Mlp();
+        using var stream = new MemoryStream();
+        ModelFile.Write(stream, snapshot);
+        Assert.Equal(stream.ToArray(), ModelFile.ToBytes(snapshot));
+    }
+
+    [Fact]
+    public void Header_and_values_read_in_place_match_a_full_read()
+    {
+        var snapshot = Mlp();
+        byte[] file = ModelFile.ToBytes(snapshot);
+
+        var header = ModelFile.ReadHeader(file);
+        var values = ModelFile.ReadValues(file, header, new float[header.Layout.TotalLength], snapshot.ContentHash);
+
+        Assert.Equal((5L, snapshot.Architecture, snapshot.Parameters.Layout, snapshot.ContentHash), (header.Round, header.Architecture, header.Layout, header.ContentHash));
+        Assert.Equal(snapshot.Parameters.Array, values.ToArray());
+        // On a little-endian machine the values are the file's own bytes, not a copy.
+        if (BitConverter.IsLittleEndian) Assert.True(values.Overlaps(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(file.AsSpan(header.PayloadOffset))));
+    }
+
+    [Fact]
+    public void Values_read_in_place_are_checked_against_the_claimed_and_the_expected_hash()
+    {
+        byte[] file = ModelFile.ToBytes(Mlp());
+        var header = ModelFile.ReadHeader(file);
+        var scratch = new float[header.Layout.TotalLength];
+
+        var claimed = header with { ContentHash = Mlp(seed: 3).ContentHash };
+        Assert.Contains("inconsistent", Assert.Throws<ModelFileException>(() => ModelFile.ReadValues(file, claimed, scratch)).Message, StringComparison.Ordinal);
+        Assert.Contains("not the expected", Assert.Throws<ModelFileException>(() => ModelFile.ReadValues(file, header, scratch, Mlp(seed: 3).ContentHash)).Message, StringComparison.Ordinal);
+    }
 }

@@ -73,6 +73,21 @@ public class FedAvgAggregatorTests
     }
 
     [Fact]
+    public void Finish_builds_the_model_once_and_then_refuses_updates_that_would_change_it()
+    {
+        var global = new ParameterBuffer(Layout);
+        global.Values.Fill(1);
+        var aggregator = new FedAvgAggregator(global);
+        aggregator.Accumulate(Enumerable.Repeat(2f, global.Length).ToArray(), 10);
+        var next = aggregator.Finish();
+
+        Assert.Same(next, aggregator.Finish());
+        Assert.Throws<InvalidOperationException>(() => aggregator.Accumulate(new float[global.Length], 1));
+        Assert.All(next.Array, v => Assert.Equal(3f, v));
+        Assert.Equal(1, aggregator.Count);
+    }
+
+    [Fact]
     public void Refuses_wrong_sizes_weights_and_empty_rounds()
     {
         var aggregator = new FedAvgAggregator(new ParameterBuffer(Layout));

@@ -27,6 +27,20 @@ public class UpdateValidatorTests
         Assert.All(verdict.Delta!.Array, v => Assert.Equal(0.1f, v));
     }
 
+    [Fact]
+    public void Sound_model_file_update_is_checked_in_place_without_a_copy()
+    {
+        byte[] payload = Update(Delta(0.3f));
+        var scratch = new ParameterBuffer(Model.Layout);
+
+        var check = UpdateValidator.Check(payload, 10, Bounds, Federated.Shared.Codecs.CodecKind.Fp32, scratch, out var delta);
+
+        Assert.True(check.Accepted);
+        Assert.All(delta.ToArray(), v => Assert.Equal(0.3f, v));
+        if (BitConverter.IsLittleEndian) Assert.True(delta.Overlaps(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(payload.AsSpan())));
+        Assert.All(scratch.Array, v => Assert.Equal(0f, v));
+    }
+
     [Theory]
     [InlineData(float.NaN)]
     [InlineData(float.PositiveInfinity)]
