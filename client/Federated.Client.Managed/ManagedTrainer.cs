@@ -89,13 +89,6 @@ public sealed class ManagedTrainer : ILocalTrainer
     private static void CheckCompatible(ModelArchitecture architecture, ParameterLayout layout, LabeledDataset data, string role)
     {
         KernelFactory.EnsureSupported(architecture);
-        if (!layout.Equals(architecture.Layout))
-            throw new ArgumentException($"The parameters' layout ({layout}) is not the architecture's ({architecture.Layout}).", nameof(layout));
-        if (architecture.InputLength != data.FeaturesPerExample)
-            throw new ArgumentException(
-                $"The architecture takes {architecture.InputLength} inputs per example but the {role} set's examples hold {data.FeaturesPerExample} values.", nameof(architecture));
-        if (architecture.OutputCount < data.ClassCount)
-            throw new ArgumentException(
-                $"The architecture scores {architecture.OutputCount} classes but the {role} set has {data.ClassCount}.", nameof(architecture));
+        TrainingInputs.CheckCompatible(architecture, layout, data, role);
     }
 }

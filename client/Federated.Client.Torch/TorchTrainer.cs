@@ -54,7 +54,7 @@ public sealed partial class TorchTrainer : ILocalTrainer
         ArgumentNullException.ThrowIfNull(global);
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
-        CheckCompatible(architecture, global.Layout, _train, "training");
+        TrainingInputs.CheckCompatible(architecture, global.Layout, _train, "training");
         return RunOffThread(() => Fit(architecture, global, config, cancellationToken), cancellationToken);
     }
 
@@ -64,7 +64,7 @@ public sealed partial class TorchTrainer : ILocalTrainer
         ArgumentNullException.ThrowIfNull(parameters);
         LabeledDataset evaluation = _evaluation
             ?? throw new InvalidOperationException("This TorchTrainer was created without an evaluation set; pass one to its constructor to evaluate.");
-        CheckCompatible(architecture, parameters.Layout, evaluation, "evaluation");
+        TrainingInputs.CheckCompatible(architecture, parameters.Layout, evaluation, "evaluation");
         return RunOffThread(() => Evaluate(architecture, parameters, evaluation), cancellationToken);
     }
 
@@ -90,16 +90,4 @@ public sealed partial class TorchTrainer : ILocalTrainer
             if (_threads > 0) torch.set_num_threads(_threads);
             return work();
         }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-
-    private static void CheckCompatible(ModelArchitecture architecture, ParameterLayout layout, LabeledDataset data, string role)
-    {
-        if (!layout.Equals(architecture.Layout))
-            throw new ArgumentException($"The parameters' layout ({layout}) is not the architecture's ({architecture.Layout}).", nameof(layout));
-        if (architecture.InputLength != data.FeaturesPerExample)
-            throw new ArgumentException(
-                $"The architecture takes {architecture.InputLength} inputs per example but the {role} set's examples hold {data.FeaturesPerExample} values.", nameof(architecture));
-        if (architecture.OutputCount < data.ClassCount)
-            throw new ArgumentException(
-                $"The architecture scores {architecture.OutputCount} classes but the {role} set has {data.ClassCount}.", nameof(architecture));
-    }
 }

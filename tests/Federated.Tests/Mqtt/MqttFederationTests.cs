@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Federated.Client;
 using Federated.Client.Mqtt;
 using Federated.Shared.Training;
@@ -116,6 +117,17 @@ public class MqttFederationTests
         Assert.True(round.Metrics["bytes_received"] >= 3 * 2600, $"bytes received {round.Metrics["bytes_received"]}");
     }
 
+    /// <summary>
+    /// A transfer hook that, the first time the transfer is past <paramref name="bytes"/>, cuts the
+    /// connection as a phone losing signal would: the call fails and the task loop retries.
+    /// </summary>
+    private static Func<long, Task> DropOncePast(MqttCoordinatorConnection connection, long bytes, StrongBox<int> drops) => async position =>
+    {
+        if (position < bytes || Interlocked.Exchange(ref drops.Value, 1) == 1) return;
+        await connection.DropConnectionAsync();
+        throw new RpcException(new Status(StatusCode.Unavailable, "signal lost (test)"));
+    };
+
     [Theory]
     [InlineData("embedded")]
     [InlineData("mosquitto")]
@@ -125,21 +137,15 @@ public class MqttFederationTests
         // 2,570 parameters: an FP32 update of about 10 KiB, ten chunks.
         await using var coordinator = await LoopbackCoordinator.StartAsync(Settings(broker, clients: 1, rounds: 1, model: "input 256; linear 256 10"));
         MqttCoordinatorConnection? device = null;
-        int drops = 0;
+        var drops = new StrongBox<int>();
 
         var summaries = await RunDevicesAsync(broker, coordinator, [new ConstantDeltaTrainer(0.5f, 10)], (_, connection) =>
         {
             device = connection;
-            connection.BeforeChunk = async offset =>
-            {
-                if (offset < 4096 || Interlocked.Exchange(ref drops, 1) == 1) return;
-                // The phone loses signal between two chunks: the call fails and the task loop retries.
-                await connection.DropConnectionAsync();
-                throw new RpcException(new Status(StatusCode.Unavailable, "signal lost (test)"));
-            };
+            connection.BeforeChunk = DropOncePast(connection, 4096, drops);
         });
 
-        Assert.Equal(1, drops);
+        Assert.Equal(1, drops.Value);
         Assert.Equal(1, Assert.Single(summaries).TasksCompleted);
         var layout = ModelArchitecture.Parse("input 256; linear 256 10").Layout;
         long payload = ModelFile.ToBytes(new ModelSnapshot(1, null, new ParameterBuffer(layout))).Length;
@@ -157,20 +163,15 @@ public class MqttFederationTests
         await using var broker = await TestBroker.StartAsync(kind);
         await using var coordinator = await LoopbackCoordinator.StartAsync(Settings(broker, clients: 1, rounds: 1, model: "input 256; linear 256 10"));
         MqttCoordinatorConnection? device = null;
-        int drops = 0;
+        var drops = new StrongBox<int>();
 
         var summaries = await RunDevicesAsync(broker, coordinator, [new ConstantDeltaTrainer(0.5f, 10)], (_, connection) =>
         {
             device = connection;
-            connection.AfterDownloadChunk = async held =>
-            {
-                if (held < 4096 || Interlocked.Exchange(ref drops, 1) == 1) return;
-                await connection.DropConnectionAsync();
-                throw new RpcException(new Status(StatusCode.Unavailable, "signal lost (test)"));
-            };
+            connection.AfterDownloadChunk = DropOncePast(connection, 4096, drops);
         });
 
-        Assert.Equal(1, drops);
+        Assert.Equal(1, drops.Value);
         Assert.Equal(1, Assert.Single(summaries).TasksCompleted);
         await using var store = await coordinator.OpenStoreAsync();
         var round = await store.GetRoundAsync(1);
