@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: unit, integration (real gRPC on loopback, real SQLite) and a real federated
+# Runs every test: unit, integration (real gRPC on loopback, real MQTT brokers, real SQLite) and a real federated
 # training run on Fashion-MNIST with TorchSharp.
 set -euo pipefail
 cd "$(dirname "$0")"

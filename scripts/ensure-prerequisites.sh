@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the main job and the tests need, only if they are missing:
 #   dataset-fashion-mnist  the real data (IDX files in /usr/share/datasets/fashion-mnist)
+#   mosquitto              the external MQTT broker the MQTT tests start on their own loopback ports
 set -euo pipefail
 
 missing=()
 [[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]] || missing+=(dataset-fashion-mnist)
+[[ -x /usr/sbin/mosquitto ]] || command -v mosquitto >/dev/null || missing+=(mosquitto)
 ((${#missing[@]} == 0)) && exit 0
 
 echo "Installing Debian packages: ${missing[*]}"
