@@ -97,6 +97,9 @@ public sealed partial class MqttCoordinatorConnection : ICoordinatorConnection
     public async Task<JoinReply> JoinAsync(JoinRequest request, CancellationToken cancellationToken) =>
         (await CallAsync(new MqttRequest { Join = request }, _options.RequestTimeout, MqttReply.OutcomeOneofCase.Join, cancellationToken).ConfigureAwait(false)).Join;
 
+    /// <summary>Tasks that arrived for polls this device had given up on, waiting for its next poll.</summary>
+    internal int LateTaskCount => _lateTasks.Count;
+
     public async Task<PullTaskReply> PullTaskAsync(PullTaskRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
