@@ -22,6 +22,10 @@ public sealed class Int16DotTests
             Assert.Equal(expected, Int16Dot.Dot(a, b));
             Assert.Equal(expected, Int16Dot.DotPortable(a, b));
             if (System.Runtime.Intrinsics.X86.Avx2.IsSupported) Assert.Equal(expected, Int16Dot.DotAvx2(a, b));
+            var sums = new int[4];
+            short[] negated = b.Select(v => (short)-v).ToArray();
+            Int16Dot.Dot4(a, b, negated, a, b, sums);
+            Assert.Equal(new[] { (int)expected, (int)-expected, Int16Dot.DotPortable(a, a), (int)expected }, sums);
         }
     }
 
