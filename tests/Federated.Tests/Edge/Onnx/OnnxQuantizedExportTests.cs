@@ -138,6 +138,34 @@ public sealed class OnnxQuantizedExportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Int8ExposedActivations_AreOnTheirQuantizationGrids_AndLeaveTheLogitsUnchanged()
+    {
+        var (architecture, parameters) = Trained("mlp");
+        QuantizedModel quantized = Quantize(architecture, parameters);
+        var test = OnnxTestModels.Test;
+        const int count = 16;
+        ReadOnlySpan<float> batch = test.Features[..(count * 784)];
+        byte[] exposed = OnnxExporter.ExportQuantized(quantized, new OnnxExportOptions { ExposeActivations = true });
+
+        using var plain = EdgeModel.Load(OnnxExporter.ExportQuantized(quantized));
+        using var withActivations = EdgeModel.Load(exposed);
+        Assert.Equal(plain.Run(batch, count), withActivations.Run(batch, count));
+
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(exposed);
+        using var input = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(batch.ToArray(), [count, 784]);
+        using var runOptions = new Microsoft.ML.OnnxRuntime.RunOptions();
+        // Layer 1 is the ReLU fused into linear 0; its output uses activation 2's parameters.
+        using var outputs = session.Run(runOptions, [OnnxNames.Input], [input], [OnnxNames.Activation(1)]);
+        ActivationQuantization hidden = quantized.Activations[2];
+        foreach (float value in outputs[0].GetTensorDataAsSpan<float>())
+        {
+            Assert.True(value >= 0, $"post-ReLU activation {value} is negative");
+            float steps = value / hidden.Scale + hidden.ZeroPoint;
+            Assert.True(MathF.Abs(steps - MathF.Round(steps)) < 1e-3f, $"activation {value} is not on its grid");
+        }
+    }
+
+    [Fact]
     public void Int8File_IsAboutAQuarterOfTheFp32File()
     {
         var (architecture, parameters) = Trained("cnn");
