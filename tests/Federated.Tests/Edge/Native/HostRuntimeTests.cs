@@ -96,6 +96,13 @@ public class HostRuntimeTests
 
             Assert.Equal(input[..12], outputs.Outputs[0]);
             Assert.Equal(input[12..], outputs.Outputs[1]);
+
+            // The same program reads raw inputs from a file instead (how a whole test set runs).
+            string file = Path.Combine(directory, "inputs.bin");
+            File.WriteAllBytes(file, System.Runtime.InteropServices.MemoryMarshal.AsBytes(input.AsSpan(12)).ToArray());
+            var fromFile = await NativeToolchain.RunHostAsync(directory, 12, file);
+            Assert.Single(fromFile.Outputs);
+            Assert.Equal(input[12..], fromFile.Outputs[0]);
         }
         finally
         {

@@ -71,12 +71,13 @@ internal static class NativeToolchain
         Assert.True(exit == 0, $"make {target} failed ({exit}):\n{stdout}\n{stderr}");
     }
 
-    /// <summary>Builds the host batch program and runs it.</summary>
-    public static async Task<BatchOutputs> RunHostAsync(string modelDirectory, int outputSize)
+    /// <summary>Builds the host batch program and runs it over its compiled-in batch, or over a file of raw int8 inputs.</summary>
+    public static async Task<BatchOutputs> RunHostAsync(string modelDirectory, int outputSize, string? inputFile = null)
     {
         string outDirectory = Path.Combine(modelDirectory, "build");
         await MakeAsync("host", modelDirectory, outDirectory);
-        var (exit, stdout, stderr) = await RunAsync(Path.Combine(outDirectory, "host", "fed_batch"), [], TimeSpan.FromSeconds(60));
+        string[] arguments = inputFile is null ? [] : [inputFile];
+        var (exit, stdout, stderr) = await RunAsync(Path.Combine(outDirectory, "host", "fed_batch"), arguments, TimeSpan.FromSeconds(60));
         Assert.True(exit == 0, $"host program exited with {exit}:\n{stdout}\n{stderr}");
         return BatchOutputs.Parse(stdout, outputSize);
     }
