@@ -2,11 +2,20 @@
 # Installs the Debian packages the main job and the tests need, only if they are missing:
 #   dataset-fashion-mnist  the real data (IDX files in /usr/share/datasets/fashion-mnist)
 #   mosquitto              the external MQTT broker the MQTT tests start on their own loopback ports
+#   gcc, make, libc6-dev   the C runtime's host builds (edge/runtime)
+#   gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm
+#                          the C runtime's Cortex-M builds and the emulated boards they run on
 set -euo pipefail
 
 missing=()
 [[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]] || missing+=(dataset-fashion-mnist)
 [[ -x /usr/sbin/mosquitto ]] || command -v mosquitto >/dev/null || missing+=(mosquitto)
+command -v gcc >/dev/null || missing+=(gcc)
+command -v make >/dev/null || missing+=(make)
+[[ -f /usr/include/stdio.h ]] || missing+=(libc6-dev)
+command -v arm-none-eabi-gcc >/dev/null || missing+=(gcc-arm-none-eabi)
+[[ -f /usr/lib/arm-none-eabi/newlib/rdimon.specs ]] || missing+=(libnewlib-arm-none-eabi)
+command -v qemu-system-arm >/dev/null || missing+=(qemu-system-arm)
 ((${#missing[@]} == 0)) && exit 0
 
 echo "Installing Debian packages: ${missing[*]}"
