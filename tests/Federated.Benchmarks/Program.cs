@@ -5,7 +5,8 @@ using Federated.Benchmarks.Scenarios;
 // (in process: BenchmarkDotNet's own out-of-process builds skip the build step that lets libtorch load on Debian 12).
 // Scenario runners that print figures: `-- coordinator-memory [options]` (see CoordinatorMemoryScenario),
 // `-- fedavg-bandwidth [--repeats N]` (FedAvgRoundBenchmarks timed interleaved, see FedAvgBandwidthScenario),
-// `-- mqtt-fleet [options]` (see MqttFleet/MqttFleetScenario), `-- edge-native [options]` (see EdgeNativeScenario).
+// `-- mqtt-fleet [options]` (see MqttFleet/MqttFleetScenario), `-- edge-native [options]` (see EdgeNativeScenario),
+// `-- edge-onnx [options]` (see EdgeOnnxScenario).
 if (args.Length > 0 && args[0] == "coordinator-memory")
     return await CoordinatorMemoryScenario.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "fedavg-bandwidth")
@@ -14,5 +15,7 @@ if (args.Length > 0 && args[0] == "mqtt-fleet")
     return await Federated.Benchmarks.Scenarios.MqttFleet.MqttFleetScenario.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "edge-native")
     return await EdgeNativeScenario.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "edge-onnx")
+    return await EdgeOnnxScenario.RunAsync(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

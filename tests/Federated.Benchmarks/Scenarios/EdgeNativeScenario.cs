@@ -77,7 +77,7 @@ internal static partial class EdgeNativeScenario
         return 0;
     }
 
-    private static async Task<ParameterBuffer> TrainAsync(ModelArchitecture architecture, LabeledDataset data, TrainingConfig config)
+    internal static async Task<ParameterBuffer> TrainAsync(ModelArchitecture architecture, LabeledDataset data, TrainingConfig config)
     {
         ParameterBuffer initial = ParameterInitializer.Initialize(architecture, seed: (int)config.Seed);
         var trainer = new TorchTrainer(data, evaluation: null, device: "cpu", threads: 2);
