@@ -2,7 +2,11 @@
 # Installs the Debian packages the main job and the tests need, only if they are missing:
 #   dataset-fashion-mnist  the real data (IDX files in /usr/share/datasets/fashion-mnist)
 #   mosquitto              the external MQTT broker the MQTT tests start on their own loopback ports
+#   (and, through ensure-qemu-aarch64.sh, qemu-aarch64 for the edge ARM64 tests)
 set -euo pipefail
+
+# The edge ARM64 tests: trixie's qemu-aarch64 and an arm64 sysroot (its own script: not from bookworm's apt).
+bash "$(dirname "$0")/ensure-qemu-aarch64.sh"
 
 missing=()
 [[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]] || missing+=(dataset-fashion-mnist)
