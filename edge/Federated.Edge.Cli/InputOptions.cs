@@ -47,8 +47,8 @@ internal sealed class InputOptions
         command.Options.Add(_limit);
         command.Validators.Add(result =>
         {
-            if (result.GetValue(_limit) < 0) result.AddError($"{_limit.Name} must be 0 (all) or positive.");
-            if (result.GetValue(_labels) is { } labels && !File.Exists(labels)) result.AddError($"{_labels.Name} '{labels}' does not exist.");
+            if (Given.TryGet(result, _limit, out int limit) && limit < 0) result.AddError($"{_limit.Name} must be 0 (all) or positive.");
+            if (Given.TryGet(result, _labels, out string? labels) && labels is not null && !File.Exists(labels)) result.AddError($"{_labels.Name} '{labels}' does not exist.");
         });
     }
 

@@ -41,9 +41,9 @@ internal static class BenchCommand
         RunCommand.AddThreadsCheck(command, threads);
         command.Validators.Add(result =>
         {
-            if (result.GetValue(iterations) < 1) result.AddError("--iterations must be positive.");
-            if (result.GetValue(warmup) < 0) result.AddError("--warmup must be 0 or positive.");
-            if (result.GetValue(batchSizes) is { } sizes && Array.Exists(sizes, s => s < 1)) result.AddError("--batch-size values must be positive.");
+            if (Given.TryGet(result, iterations, out int n) && n < 1) result.AddError("--iterations must be positive.");
+            if (Given.TryGet(result, warmup, out int w) && w < 0) result.AddError("--warmup must be 0 or positive.");
+            if (Given.TryGet(result, batchSizes, out int[] sizes) && Array.Exists(sizes, s => s < 1)) result.AddError("--batch-size values must be positive.");
         });
         command.SetAction((result, _) => CommandRunner.RunAsync(error, () =>
         {

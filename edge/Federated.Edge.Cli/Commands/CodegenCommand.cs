@@ -26,8 +26,8 @@ internal static class CodegenCommand
         QuantizeCommand.AddPercentileCheck(command, percentile);
         command.Validators.Add(result =>
         {
-            if (result.GetValue(flash) is { } f && !TryParseBytes(f, out _)) result.AddError($"--flash-budget '{f}' is not a byte count such as 262144, 256K or 1M.");
-            if (result.GetValue(ram) is { } r && !TryParseBytes(r, out _)) result.AddError($"--ram-budget '{r}' is not a byte count such as 65536, 64K or 1M.");
+            if (Given.TryGet(result, flash, out string? f) && f is not null && !TryParseBytes(f, out _)) result.AddError($"--flash-budget '{f}' is not a byte count such as 262144, 256K or 1M.");
+            if (Given.TryGet(result, ram, out string? r) && r is not null && !TryParseBytes(r, out _)) result.AddError($"--ram-budget '{r}' is not a byte count such as 65536, 64K or 1M.");
         });
         command.SetAction((result, _) => CommandRunner.RunAsync(error, () =>
         {

@@ -24,9 +24,9 @@ internal static class PullCommand
         };
         command.Validators.Add(result =>
         {
-            if (result.GetValue(coordinator) is { } address && !TryParseAddress(address, out _))
+            if (Given.TryGet(result, coordinator, out string address) && !TryParseAddress(address, out _))
                 result.AddError($"--coordinator '{address}' is not an http:// or https:// address.");
-            if (result.GetValue(round) is { } text && !TryParseRound(text, out _))
+            if (Given.TryGet(result, round, out string text) && !TryParseRound(text, out _))
                 result.AddError($"--round '{text}' is neither 'latest' nor a round number >= 1.");
         });
         command.SetAction((result, cancellationToken) => CommandRunner.RunAsync(error, async () =>

@@ -54,6 +54,6 @@ internal static class QuantizeCommand
     internal static void AddPercentileCheck(Command command, Option<double> percentile) =>
         command.Validators.Add(result =>
         {
-            if (result.GetValue(percentile) is <= 50 or > 100) result.AddError("--percentile must be in (50, 100].");
+            if (Given.TryGet(result, percentile, out double p) && p is <= 50 or > 100) result.AddError("--percentile must be in (50, 100].");
         });
 }

@@ -20,8 +20,8 @@ internal static class RunCommand
         input.AddTo(command);
         command.Validators.Add(result =>
         {
-            if (result.GetValue(batchSize) < 1) result.AddError("--batch-size must be positive.");
-            if (result.GetValue(show) < 0) result.AddError("--show must be 0 or positive.");
+            if (Given.TryGet(result, batchSize, out int size) && size < 1) result.AddError("--batch-size must be positive.");
+            if (Given.TryGet(result, show, out int shown) && shown < 0) result.AddError("--show must be 0 or positive.");
         });
         AddThreadsCheck(command, threads);
         command.SetAction((result, _) => CommandRunner.RunAsync(error, () =>
@@ -54,7 +54,7 @@ internal static class RunCommand
     internal static void AddThreadsCheck(Command command, Option<int> threads) =>
         command.Validators.Add(result =>
         {
-            if (result.GetValue(threads) < 0) result.AddError("--threads must be 0 (default) or positive.");
+            if (Given.TryGet(result, threads, out int t) && t < 0) result.AddError("--threads must be 0 (default) or positive.");
         });
 
     private static void Report(TextWriter output, InputBatch batch, int[] predicted, int show, string model)
