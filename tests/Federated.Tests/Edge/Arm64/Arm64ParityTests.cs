@@ -1,51 +1,91 @@
+using System.Text;
 using Federated.Edge.Cli.Inputs;
 using Federated.Edge.Export;
 using Federated.Edge.Quantization;
+using Federated.Edge.Reference;
+using Federated.Shared.Serialization;
 using Federated.Tests.Edge.Cli;
 
 namespace Federated.Tests.Edge.Arm64;
 
 /// <summary>
-/// The same INT8 model, run by <c>federated-edge run</c> on x64 and by its linux-arm64 publish under
-/// qemu-aarch64 (ONNX Runtime's arm64 kernels, emulated), gives the same classes on a test batch and
-/// logits within the quantization tolerance.
+/// The same model, run by <c>federated-edge run</c> on x64 and by its linux-arm64 publish under qemu-aarch64
+/// (ONNX Runtime's arm64 kernels, emulated): same classes on a test batch, logits within tolerance.
 /// </summary>
 public sealed class Arm64ParityTests : IDisposable
 {
+    private const int BatchSize = 200;
     private static readonly TimeSpan EmulatedRunTimeout = TimeSpan.FromMinutes(3);
     private readonly string _folder = Directory.CreateTempSubdirectory("federated-edge-arm64-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
+    private string PathOf(string name) => Path.Combine(_folder, name);
+
     [Fact]
-    public async Task Int8_model_gives_the_same_classes_on_arm64_as_on_x64()
+    public async Task Fp32_model_gives_the_same_classes_and_logits_on_arm64_as_on_x64()
+    {
+        var trained = TrainedModels.Mlp;
+        ModelFile.WriteFile(PathOf("mlp.fedmodel"), new ModelSnapshot(1, trained.Architecture, trained.Parameters));
+        await File.WriteAllBytesAsync(PathOf("fp32.onnx"), OnnxExporter.ExportFloat(trained.Architecture, trained.Parameters));
+
+        var (x64, arm) = await RunBothAsync(PathOf("fp32.onnx"));
+
+        Assert.Equal(x64.Classes, arm.Classes);
+        for (int i = 0; i < BatchSize; i++)
+        {
+            for (int c = 0; c < x64.Logits[i].Length; c++) Assert.Equal(x64.Logits[i][c], arm.Logits[i][c], 1e-4f);
+        }
+    }
+
+    /// <summary>
+    /// The arm64 kernels compute exactly what the INT8 contract's reference engine computes. x64 is held to the
+    /// quantization tolerance instead: ONNX Runtime's AVX2 u8s8 kernels (machines without VNNI, like this one)
+    /// add pairs of products in int16 with saturation (VPMADDUBSW), so on a few examples their logits move by
+    /// several output steps and a near tie can flip. Measured here: 198/200 classes equal, the two others exact
+    /// ties on x64; mean difference 0.59 output steps.
+    /// </summary>
+    [Fact]
+    public async Task Int8_model_on_arm64_matches_the_reference_and_x64_within_tolerance()
     {
         var trained = TrainedModels.Mlp;
         var quantized = ModelQuantizer.Quantize(trained.Architecture, trained.Parameters, TrainedModels.CalibrationSet.Features);
-        string model = Path.Combine(_folder, "int8.onnx");
-        await File.WriteAllBytesAsync(model, OnnxExporter.ExportQuantized(quantized));
-        var batch = TrainedModels.TestSubset.Take(200);
-        string input = Path.Combine(_folder, "batch.f32");
-        InputReader.WriteRaw(input, batch.Features);
+        await File.WriteAllBytesAsync(PathOf("int8.onnx"), OnnxExporter.ExportQuantized(quantized));
 
-        string x64Csv = Path.Combine(_folder, "x64.csv");
-        var x64 = await EdgeCli.RunAsync("run", "--model", model, "--input", input, "--output", x64Csv);
-        Assert.True(x64.ExitCode == 0, x64.ToString());
-        string armCsv = Path.Combine(_folder, "arm64.csv");
-        var arm = await Arm64Cli.RunAsync(EmulatedRunTimeout, "run", "--model", model, "--input", input, "--output", armCsv);
-        Assert.True(arm.ExitCode == 0, arm.ToString());
+        var (x64, arm) = await RunBothAsync(PathOf("int8.onnx"));
 
-        var (x64Classes, x64Logits) = EdgeCli.ReadRunCsv(x64Csv);
-        var (armClasses, armLogits) = EdgeCli.ReadRunCsv(armCsv);
-        Assert.Equal(batch.Count, armClasses.Length);
-        Assert.Equal(x64Classes, armClasses);
-        // Both are dequantized int8 logits: x64 and arm64 kernels may round an intermediate differently, by one output step.
+        var batch = TrainedModels.TestSubset.Take(BatchSize);
+        var reference = new int[BatchSize];
+        new Int8Engine(quantized).Classify(batch.Features, reference);
+        Assert.Equal(reference, arm.Classes);
+
         float step = quantized.Output.Scale;
-        for (int i = 0; i < batch.Count; i++)
+        int agree = 0;
+        double totalSteps = 0;
+        var differences = new StringBuilder();
+        for (int i = 0; i < BatchSize; i++)
         {
-            for (int c = 0; c < x64Logits[i].Length; c++)
-                Assert.True(Math.Abs(x64Logits[i][c] - armLogits[i][c]) <= step * 1.01f,
-                    $"example {i} class {c}: x64 {x64Logits[i][c]}, arm64 {armLogits[i][c]}, output step {step}");
+            agree += x64.Classes[i] == arm.Classes[i] ? 1 : 0;
+            for (int c = 0; c < x64.Logits[i].Length; c++) totalSteps += Math.Abs(x64.Logits[i][c] - arm.Logits[i][c]) / step;
+            // A class may differ only where x64 sees a tie (within one output step) between the two classes.
+            if (x64.Classes[i] != arm.Classes[i] && x64.Logits[i][x64.Classes[i]] - x64.Logits[i][arm.Classes[i]] > step * 1.01f)
+                differences.AppendLine($"example {i}: x64 {x64.Classes[i]} [{string.Join(' ', x64.Logits[i])}], arm64 {arm.Classes[i]} [{string.Join(' ', arm.Logits[i])}]");
         }
+        double meanSteps = totalSteps / (BatchSize * x64.Logits[0].Length);
+        Assert.True(differences.Length == 0 && agree >= BatchSize * 0.99 && meanSteps <= 1,
+            $"x64 and arm64 agree on {agree}/{BatchSize} classes, mean |logit difference| {meanSteps:F3} output steps\n{differences}");
+    }
+
+    private async Task<((int[] Classes, float[][] Logits) X64, (int[] Classes, float[][] Logits) Arm)> RunBothAsync(string model)
+    {
+        string input = PathOf("batch.f32");
+        InputReader.WriteRaw(input, TrainedModels.TestSubset.Take(BatchSize).Features);
+        var x64 = await EdgeCli.RunAsync("run", "--model", model, "--input", input, "--output", PathOf("x64.csv"));
+        Assert.True(x64.ExitCode == 0, x64.ToString());
+        var arm = await Arm64Cli.RunAsync(EmulatedRunTimeout, "run", "--model", model, "--input", input, "--output", PathOf("arm64.csv"));
+        Assert.True(arm.ExitCode == 0, arm.ToString());
+        var armResult = EdgeCli.ReadRunCsv(PathOf("arm64.csv"));
+        Assert.Equal(BatchSize, armResult.Classes.Length);
+        return (EdgeCli.ReadRunCsv(PathOf("x64.csv")), armResult);
     }
 }
