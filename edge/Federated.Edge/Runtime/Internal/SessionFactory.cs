@@ -15,6 +15,8 @@ internal static class SessionFactory
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
         if (options.IntraOpThreads > 0) sessionOptions.IntraOpNumThreads = options.IntraOpThreads;
+        // kOrtSessionOptionsAvx2PrecisionMode (onnxruntime_session_options_config_keys.h); ORT ignores it off x86-64.
+        if (options.ExactX64Int8) sessionOptions.AddSessionConfigEntry("session.x64quantprecision", "1");
         return sessionOptions;
     }
 
