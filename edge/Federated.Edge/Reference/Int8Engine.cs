@@ -25,6 +25,7 @@ public sealed class Int8Engine
     private readonly sbyte[] _ping;
     private readonly sbyte[] _pong;
     private readonly sbyte[] _input;
+    private readonly short[] _widened;
     private readonly short[] _patches;
 
     public Int8Engine(QuantizedModel model)
@@ -51,6 +52,7 @@ public sealed class Int8Engine
         _ping = new sbyte[_shapes.LargestActivation];
         _pong = new sbyte[_shapes.LargestActivation];
         _input = new sbyte[_shapes.Length(0)];
+        _widened = new short[_shapes.LargestActivation];
         _patches = new short[Math.Max(1, _shapes.LargestPatchMatrix)];
     }
 
@@ -182,11 +184,11 @@ public sealed class Int8Engine
             switch (layers[i])
             {
                 case Conv2dLayer conv:
-                    Int8Kernels.Conv2d(current, conv.InChannels, shape[1], shape[2], conv.KernelSize, _weights[i]!, in _requantization[i], _patches, next);
+                    Int8Kernels.Conv2d(current, conv.InChannels, shape[1], shape[2], conv.KernelSize, _weights[i]!, in _requantization[i], _widened, _patches, next);
                     current = next;
                     break;
                 case LinearLayer:
-                    Int8Kernels.Linear(current, _weights[i]!, in _requantization[i], _patches, next);
+                    Int8Kernels.Linear(current, _weights[i]!, in _requantization[i], _widened, next);
                     current = next;
                     break;
                 case ReluLayer:

@@ -24,10 +24,10 @@ internal static class TrainedModels
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
     private static readonly Lazy<TrainedModel> LazyMlp = new(() => Train(
-        ModelZoo.Mlp(), MlpTrainingImages, new TrainingConfig { BatchSize = 32, LearningRate = 0.05, Momentum = 0.9, Seed = 71 }));
+        ModelZoo.Mlp(), MlpTrainingImages, new TrainingConfig { BatchSize = 32, LearningRate = 0.01, Momentum = 0.9, Seed = 71 }));
 
     private static readonly Lazy<TrainedModel> LazyCnn = new(() => Train(
-        ModelZoo.Cnn(), CnnTrainingImages, new TrainingConfig { BatchSize = 32, LearningRate = 0.02, Momentum = 0.9, Seed = 72 }));
+        ModelZoo.Cnn(), CnnTrainingImages, new TrainingConfig { BatchSize = 32, LearningRate = 0.001, Optimizer = OptimizerKind.Adam, Seed = 72 }));
 
     private static readonly Lazy<LabeledDataset> LazyCalibration = new(() => Slice(FashionMnistData.Train, 50_000, 256));
 

@@ -22,7 +22,7 @@ internal static class FloatKernels
         int outWidth = width - kernel + 1;
         int positions = outHeight * outWidth;
         int patchLength = inChannels * kernel * kernel;
-        Im2Col(input, inChannels, height, width, kernel, patches);
+        Im2Col.Fill(input, inChannels, height, width, kernel, patches);
         for (int c = 0; c < outChannels; c++)
         {
             ReadOnlySpan<float> row = weights.Slice(c * patchLength, patchLength);
@@ -30,31 +30,6 @@ internal static class FloatKernels
             float b = bias[c];
             for (int p = 0; p < positions; p++)
                 plane[p] = b + TensorPrimitives.Dot(row, patches.Slice(p * patchLength, patchLength));
-        }
-    }
-
-    /// <summary>Copies every k×k window of every channel into one row per output position.</summary>
-    public static void Im2Col<T>(ReadOnlySpan<T> input, int inChannels, int height, int width, int kernel, Span<T> patches)
-    {
-        int outHeight = height - kernel + 1;
-        int outWidth = width - kernel + 1;
-        int patchLength = inChannels * kernel * kernel;
-        for (int oy = 0; oy < outHeight; oy++)
-        {
-            for (int ox = 0; ox < outWidth; ox++)
-            {
-                Span<T> patch = patches.Slice((oy * outWidth + ox) * patchLength, patchLength);
-                int k = 0;
-                for (int ic = 0; ic < inChannels; ic++)
-                {
-                    int channelStart = ic * height * width;
-                    for (int ky = 0; ky < kernel; ky++)
-                    {
-                        input.Slice(channelStart + (oy + ky) * width + ox, kernel).CopyTo(patch.Slice(k, kernel));
-                        k += kernel;
-                    }
-                }
-            }
         }
     }
 

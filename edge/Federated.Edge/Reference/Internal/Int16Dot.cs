@@ -19,6 +19,42 @@ internal static class Int16Dot
         return DotScalar(a, b, 0, 0);
     }
 
+    /// <summary>
+    /// Four dot products of one <paramref name="x"/> with four equally long rows, loading
+    /// <paramref name="x"/> once for all four (a conv layer's patch against four output channels).
+    /// </summary>
+    public static void Dot4(ReadOnlySpan<short> x, ReadOnlySpan<short> w0, ReadOnlySpan<short> w1, ReadOnlySpan<short> w2, ReadOnlySpan<short> w3, Span<int> sums)
+    {
+        if (!Avx2.IsSupported)
+        {
+            sums[0] = Dot(x, w0);
+            sums[1] = Dot(x, w1);
+            sums[2] = Dot(x, w2);
+            sums[3] = Dot(x, w3);
+            return;
+        }
+        ref short rx = ref MemoryMarshal.GetReference(x);
+        ref short r0 = ref MemoryMarshal.GetReference(w0);
+        ref short r1 = ref MemoryMarshal.GetReference(w1);
+        ref short r2 = ref MemoryMarshal.GetReference(w2);
+        ref short r3 = ref MemoryMarshal.GetReference(w3);
+        int length = x.Length;
+        int i = 0;
+        Vector256<int> s0 = Vector256<int>.Zero, s1 = Vector256<int>.Zero, s2 = Vector256<int>.Zero, s3 = Vector256<int>.Zero;
+        for (; i <= length - 16; i += 16)
+        {
+            Vector256<short> v = Vector256.LoadUnsafe(ref rx, (nuint)i);
+            s0 = Avx2.Add(s0, Avx2.MultiplyAddAdjacent(v, Vector256.LoadUnsafe(ref r0, (nuint)i)));
+            s1 = Avx2.Add(s1, Avx2.MultiplyAddAdjacent(v, Vector256.LoadUnsafe(ref r1, (nuint)i)));
+            s2 = Avx2.Add(s2, Avx2.MultiplyAddAdjacent(v, Vector256.LoadUnsafe(ref r2, (nuint)i)));
+            s3 = Avx2.Add(s3, Avx2.MultiplyAddAdjacent(v, Vector256.LoadUnsafe(ref r3, (nuint)i)));
+        }
+        sums[0] = DotScalar(x, w0, i, Vector256.Sum(s0));
+        sums[1] = DotScalar(x, w1, i, Vector256.Sum(s1));
+        sums[2] = DotScalar(x, w2, i, Vector256.Sum(s2));
+        sums[3] = DotScalar(x, w3, i, Vector256.Sum(s3));
+    }
+
     internal static int DotAvx2(ReadOnlySpan<short> a, ReadOnlySpan<short> b)
     {
         ref short ra = ref MemoryMarshal.GetReference(a);

@@ -34,33 +34,34 @@ internal static class Int8Kernels
 
     public static void Conv2d(
         ReadOnlySpan<sbyte> input, int inChannels, int height, int width, int kernel,
-        ReadOnlySpan<short> weights, in LayerRequantization q, Span<short> patches, Span<sbyte> output)
+        ReadOnlySpan<short> weights, in LayerRequantization q, Span<short> widened, Span<short> patches, Span<sbyte> output)
     {
         int outHeight = height - kernel + 1;
         int outWidth = width - kernel + 1;
         int positions = outHeight * outWidth;
         int patchLength = inChannels * kernel * kernel;
-        // im2col straight from int8 into int16 rows: one widening per copied value.
-        for (int oy = 0; oy < outHeight; oy++)
+        // Widen the whole input once (vectorized), then im2col copies int16 runs.
+        Span<short> wide = widened.Slice(0, input.Length);
+        TensorPrimitives.ConvertChecked<sbyte, short>(input, wide);
+        Im2Col.Fill<short>(wide, inChannels, height, width, kernel, patches);
+        int channels = q.FoldedBias.Length;
+        int c = 0;
+        Span<int> sums = stackalloc int[4];
+        // Four output channels at a time share each patch load; the rest one by one.
+        for (; c <= channels - 4; c += 4)
         {
-            for (int ox = 0; ox < outWidth; ox++)
+            ReadOnlySpan<short> w0 = weights.Slice(c * patchLength, patchLength);
+            ReadOnlySpan<short> w1 = weights.Slice((c + 1) * patchLength, patchLength);
+            ReadOnlySpan<short> w2 = weights.Slice((c + 2) * patchLength, patchLength);
+            ReadOnlySpan<short> w3 = weights.Slice((c + 3) * patchLength, patchLength);
+            for (int p = 0; p < positions; p++)
             {
-                Span<short> patch = patches.Slice((oy * outWidth + ox) * patchLength, patchLength);
-                int k = 0;
-                for (int ic = 0; ic < inChannels; ic++)
-                {
-                    int channelStart = ic * height * width;
-                    for (int ky = 0; ky < kernel; ky++)
-                    {
-                        ReadOnlySpan<sbyte> run = input.Slice(channelStart + (oy + ky) * width + ox, kernel);
-                        for (int kx = 0; kx < run.Length; kx++) patch[k + kx] = run[kx];
-                        k += kernel;
-                    }
-                }
+                Int16Dot.Dot4(patches.Slice(p * patchLength, patchLength), w0, w1, w2, w3, sums);
+                for (int j = 0; j < 4; j++)
+                    output[(c + j) * positions + p] = q.Output(q.FoldedBias[c + j] + sums[j], q.Multipliers[c + j], q.Shifts[c + j]);
             }
         }
-        int channels = q.FoldedBias.Length;
-        for (int c = 0; c < channels; c++)
+        for (; c < channels; c++)
         {
             ReadOnlySpan<short> row = weights.Slice(c * patchLength, patchLength);
             Span<sbyte> plane = output.Slice(c * positions, positions);
@@ -68,10 +69,7 @@ internal static class Int8Kernels
             int multiplier = q.Multipliers[c];
             int shift = q.Shifts[c];
             for (int p = 0; p < positions; p++)
-            {
-                int acc = bias + Int16Dot.Dot(row, patches.Slice(p * patchLength, patchLength));
-                plane[p] = q.Output(acc, multiplier, shift);
-            }
+                plane[p] = q.Output(bias + Int16Dot.Dot(row, patches.Slice(p * patchLength, patchLength)), multiplier, shift);
         }
     }
 
