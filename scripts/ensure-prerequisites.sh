@@ -2,6 +2,8 @@
 # Installs the Debian packages the main job and the tests need, only if they are missing:
 #   dataset-fashion-mnist  the real data (IDX files in /usr/share/datasets/fashion-mnist)
 #   mosquitto              the external MQTT broker the MQTT tests start on their own loopback ports
+#   gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm
+#                          the C runtime's Cortex-M builds (edge/runtime) and the emulated boards they run on
 #   (and, through ensure-qemu-aarch64.sh, qemu-aarch64 for the edge ARM64 tests)
 set -euo pipefail
 
@@ -11,6 +13,9 @@ bash "$(dirname "$0")/ensure-qemu-aarch64.sh"
 missing=()
 [[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]] || missing+=(dataset-fashion-mnist)
 [[ -x /usr/sbin/mosquitto ]] || command -v mosquitto >/dev/null || missing+=(mosquitto)
+command -v arm-none-eabi-gcc >/dev/null || missing+=(gcc-arm-none-eabi)
+[[ -f /usr/lib/arm-none-eabi/newlib/rdimon.specs ]] || missing+=(libnewlib-arm-none-eabi)
+command -v qemu-system-arm >/dev/null || missing+=(qemu-system-arm)
 ((${#missing[@]} == 0)) && exit 0
 
 echo "Installing Debian packages: ${missing[*]}"

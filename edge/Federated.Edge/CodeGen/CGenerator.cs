@@ -52,7 +52,7 @@ public static class CGenerator
         return new CGenerationResult(options.Name, headerFile, header, options.Name + "_data.c", source, report);
     }
 
-    /// <summary>Const data of one op, each array padded to 4 bytes as a 32-bit target lays it out.</summary>
+    /// <summary>Const data of one op; the writer pads int8 weights to whole words.</summary>
     private static long DataBytes(RuntimeOp op)
     {
         long bytes = 0;

@@ -52,7 +52,10 @@ internal static class CSourceWriter
             string prefix = string.Create(inv, $"{name}_l{k}");
             text.AppendLine();
             text.AppendLine(inv, $"/* Layer {k}: {op.Description} */");
-            if (op.Weights is not null) Array(text, "int8_t", prefix + "_weights", op.Weights.Select(v => (long)v));
+            // Weights are padded with zeros to whole words, so every array after them stays 4-aligned
+            // without padding the compiler would add (the report counts exactly what is compiled).
+            if (op.Weights is not null)
+                Array(text, "int8_t", prefix + "_weights", op.Weights.Select(v => (long)v).Concat(Enumerable.Repeat(0L, (4 - op.Weights.Length % 4) % 4)));
             if (op.FoldedBias is not null) Array(text, "int32_t", prefix + "_bias", op.FoldedBias.Select(v => (long)v));
             if (op.RawBias is not null) Array(text, "int32_t", prefix + "_raw_bias", op.RawBias.Select(v => (long)v));
             if (op.Multipliers is not null) Array(text, "int32_t", prefix + "_multipliers", op.Multipliers.Select(v => (long)v));
