@@ -32,10 +32,11 @@ internal static class BenchCommand
         var threads = RunCommand.ThreadsOption();
         threads.DefaultValueFactory = _ => 1;
         threads.Description = "ONNX Runtime threads inside one operator (1 by default: comparable on a shared machine; 0 = ORT's default).";
+        var fast = RunCommand.FastX64Option();
         var input = new InputOptions("input", "Examples to time on (default: a seeded standard-normal batch; latency does not depend on the values)", defaultLimit: 0, required: false);
         var command = new Command("bench", "Times models at batch 1 and 64 with ONNX Runtime, side by side, and prints the ratios to the first.")
         {
-            models, batchSizes, iterations, warmup, threads,
+            models, batchSizes, iterations, warmup, threads, fast,
         };
         input.AddTo(command);
         RunCommand.AddThreadsCheck(command, threads);
@@ -52,7 +53,7 @@ internal static class BenchCommand
             var loaded = new List<EdgeModel>();
             try
             {
-                foreach (string path in paths) loaded.Add(ModelLoading.Load(path, result.GetValue(threads)));
+                foreach (string path in paths) loaded.Add(ModelLoading.Load(path, result.GetValue(threads), !result.GetValue(fast)));
                 for (int i = 1; i < loaded.Count; i++)
                 {
                     if (loaded[i].InputLength != loaded[0].InputLength)

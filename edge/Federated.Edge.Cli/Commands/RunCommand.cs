@@ -14,9 +14,10 @@ internal static class RunCommand
         var input = new InputOptions("input", "Examples to classify", defaultLimit: 0);
         var batchSize = new Option<int>("--batch-size") { Description = "Examples per ONNX Runtime call.", DefaultValueFactory = _ => 64 };
         var threads = ThreadsOption();
+        var fast = FastX64Option();
         var destination = new Option<string?>("--output", "-o") { Description = "Write one CSV row per example: index, class, label (when known), then the logits." };
         var show = new Option<int>("--show") { Description = "Print the classes of this many first examples.", DefaultValueFactory = _ => 10 };
-        var command = new Command("run", "Runs a model on IDX, CSV or raw float32 input and prints classes (and accuracy, with labels).") { model, batchSize, threads, destination, show };
+        var command = new Command("run", "Runs a model on IDX, CSV or raw float32 input and prints classes (and accuracy, with labels).") { model, batchSize, threads, fast, destination, show };
         input.AddTo(command);
         command.Validators.Add(result =>
         {
@@ -26,7 +27,7 @@ internal static class RunCommand
         AddThreadsCheck(command, threads);
         command.SetAction((result, _) => CommandRunner.RunAsync(error, () =>
         {
-            using var edge = ModelLoading.Load(result.GetValue(model)!, result.GetValue(threads));
+            using var edge = ModelLoading.Load(result.GetValue(model)!, result.GetValue(threads), !result.GetValue(fast));
             var batch = InputReader.Read(input.ToSpec(result), edge.InputLength);
             int classes = edge.OutputLength;
             var logits = new float[batch.Count * classes];
@@ -45,6 +46,11 @@ internal static class RunCommand
         }));
         return command;
     }
+
+    internal static Option<bool> FastX64Option() => new("--fast-x64-int8")
+    {
+        Description = "On x86-64 CPUs without VNNI, let ONNX Runtime use its saturating u8s8 kernels: faster, but INT8 sums can be wrong (by default it uses exact u8u8 kernels).",
+    };
 
     internal static Option<int> ThreadsOption() => new("--threads")
     {

@@ -66,25 +66,29 @@ public sealed class CliRoundTripTests : IDisposable
             }
         }
 
-        // ... and ONNX Runtime's integer kernels agree with the contract's reference engine on nearly every class.
-        // Their logits differ by a few output steps: ORT requantizes in float, the contract in fixed point, and a
-        // one-step difference in a hidden layer carries on through the next.
+        // ... and ONNX Runtime's integer kernels agree with the contract's reference engine on nearly every class,
+        // logits within two output steps: ORT requantizes in float, the contract in Q31 fixed point, so a hidden
+        // activation can land one step apart on a rounding boundary and carry that into the next layer.
         var quantized = ModelQuantizer.Quantize(trained.Architecture, trained.Parameters, TrainedModels.CalibrationSet.Features);
         var int8 = new Int8Engine(quantized);
         var referenceClasses = new int[test.Count];
         int8.Classify(test.Features, referenceClasses);
         int agree = 0;
         for (int i = 0; i < test.Count; i++) agree += int8Classes[i] == referenceClasses[i] ? 1 : 0;
-        Assert.True(agree >= test.Count * 0.98, $"{agree}/{test.Count} classes agree with the INT8 reference engine");
+        Assert.True(agree >= test.Count * 0.99, $"{agree}/{test.Count} classes agree with the INT8 reference engine");
         var referenceLogits = new sbyte[test.Count * 10];
         int8.RunBatch(test.Features, referenceLogits);
-        double totalSteps = 0;
+        double totalSteps = 0, maxSteps = 0;
         for (int i = 0; i < test.Count; i++)
         {
             for (int c = 0; c < 10; c++)
-                totalSteps += Math.Abs(quantized.Output.Dequantize(referenceLogits[i * 10 + c]) - int8Logits[i][c]) / quantized.Output.Scale;
+            {
+                double steps = Math.Abs(quantized.Output.Dequantize(referenceLogits[i * 10 + c]) - int8Logits[i][c]) / quantized.Output.Scale;
+                totalSteps += steps;
+                maxSteps = Math.Max(maxSteps, steps);
+            }
         }
-        Assert.True(totalSteps / (test.Count * 10) <= 1, $"mean |ORT - reference| = {totalSteps / (test.Count * 10):F2} output steps");
+        Assert.True(totalSteps / (test.Count * 10) <= 0.25 && maxSteps <= 2.01, $"|ORT - reference|: mean {totalSteps / (test.Count * 10):F3}, max {maxSteps:F2} output steps");
 
         // Accuracy printed from labels: run on the IDX test set with labels, first 500 images.
         var accuracy = await EdgeCli.RunAsync("run", "--model", PathOf("int8.onnx"), "--input", "fashion-mnist", "--limit", "500");
