@@ -9,7 +9,7 @@ internal static class CodegenCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var model = new Option<string>("--model", "-m") { Description = "The Federated model file to quantize and generate C for.", Required = true };
+        var model = new Option<string>("--model", "-m") { Description = "The Federated model file (or its FP32 ONNX export) to quantize and generate C for.", Required = true };
         var calibration = new InputOptions("calibration", "Calibration examples", defaultLimit: 1000);
         var method = QuantizeCommand.MethodOption();
         var percentile = QuantizeCommand.PercentileOption();
@@ -32,9 +32,7 @@ internal static class CodegenCommand
         command.SetAction((result, _) => CommandRunner.RunAsync(error, () =>
         {
             string modelPath = result.GetValue(model)!;
-            if (!ModelFiles.IsFederatedModel(modelPath))
-                throw new CliException($"--model '{modelPath}' is not a Federated model file; codegen quantizes the model file itself.");
-            var snapshot = ModelFiles.ReadSnapshot(modelPath);
+            var snapshot = ModelFiles.IsFederatedModel(modelPath) ? ModelFiles.ReadSnapshot(modelPath) : OnnxFloatModelReader.Read(modelPath);
             var quantized = Quantizing.Quantize(snapshot, calibration.ToSpec(result), result.GetValue(method), result.GetValue(percentile), output);
             var options = new CGeneratorOptions
             {

@@ -10,7 +10,7 @@ internal static class QuantizeCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var model = new Option<string>("--model", "-m") { Description = "The Federated model file to quantize.", Required = true };
+        var model = new Option<string>("--model", "-m") { Description = "The Federated model file to quantize, or its FP32 ONNX export (federated-edge export).", Required = true };
         var calibration = new InputOptions("calibration", "Calibration examples (a few hundred representative inputs)", defaultLimit: 1000);
         var method = MethodOption();
         var percentile = PercentileOption();
@@ -24,9 +24,7 @@ internal static class QuantizeCommand
         command.SetAction((result, _) => CommandRunner.RunAsync(error, () =>
         {
             string modelPath = result.GetValue(model)!;
-            if (!ModelFiles.IsFederatedModel(modelPath))
-                throw new CliException($"--model '{modelPath}' is not a Federated model file; quantize reads the model file (which the FP32 ONNX was exported from), not ONNX.");
-            var snapshot = ModelFiles.ReadSnapshot(modelPath);
+            var snapshot = ModelFiles.IsFederatedModel(modelPath) ? ModelFiles.ReadSnapshot(modelPath) : OnnxFloatModelReader.Read(modelPath);
             var quantized = Quantizing.Quantize(snapshot, calibration.ToSpec(result), result.GetValue(method), result.GetValue(percentile), output);
             byte[] onnx = OnnxExporter.ExportQuantized(quantized, new OnnxExportOptions { Round = snapshot.Round, ContentHash = snapshot.ContentHash });
             string path = result.GetValue(destination)!;

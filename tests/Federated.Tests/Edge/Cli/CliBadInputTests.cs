@@ -1,4 +1,6 @@
 using Federated.Edge.Cli.Inputs;
+using Federated.Edge.Export;
+using Federated.Edge.Quantization;
 using Federated.Shared.Models;
 using Federated.Shared.Serialization;
 
@@ -93,14 +95,19 @@ public sealed class CliBadInputTests : IDisposable
     }
 
     [Fact]
-    public async Task Quantize_refuses_an_onnx_model_and_says_what_it_reads()
+    public async Task Quantize_refuses_a_corrupt_onnx_file_and_an_int8_one()
     {
-        await File.WriteAllBytesAsync(PathOf("model.onnx"), [8, 7, 18, 3]);
+        await File.WriteAllBytesAsync(PathOf("corrupt.onnx"), [8, 7, 18, 3]);
+        var snapshot = ModelFile.ReadFile(PathOf("small.fedmodel"));
+        var quantized = ModelQuantizer.Quantize(Small, snapshot.Parameters, new float[16 * 4]);
+        await File.WriteAllBytesAsync(PathOf("int8.onnx"), OnnxExporter.ExportQuantized(quantized));
         InputReader.WriteRaw(PathOf("calibration.f32"), new float[16 * 4]);
 
-        string error = await FailsAsync("quantize", "--model", PathOf("model.onnx"), "--calibration", PathOf("calibration.f32"), "--output", PathOf("q.onnx"));
+        string corrupt = await FailsAsync("quantize", "--model", PathOf("corrupt.onnx"), "--calibration", PathOf("calibration.f32"), "--output", PathOf("q.onnx"));
+        string int8 = await FailsAsync("quantize", "--model", PathOf("int8.onnx"), "--calibration", PathOf("calibration.f32"), "--output", PathOf("q.onnx"));
 
-        Assert.Contains("is not a Federated model file", error, StringComparison.Ordinal);
+        Assert.Contains("corrupt.onnx' is truncated or corrupt", corrupt, StringComparison.Ordinal);
+        Assert.Contains("int8.onnx' is qdq-s8s8, not FP32", int8, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -36,6 +36,10 @@ public sealed class CliRoundTripTests : IDisposable
         var quantize = await EdgeCli.RunAsync("quantize", "--model", PathOf("mlp.fedmodel"), "--calibration", PathOf("calibration.f32"), "--method", "minmax", "--output", PathOf("int8.onnx"));
         Assert.True(quantize.ExitCode == 0, quantize.ToString());
         Assert.Contains("Calibrating on 256 examples", quantize.Output, StringComparison.Ordinal);
+        // Quantizing the FP32 export gives the same INT8 model as quantizing the model file.
+        var fromOnnx = await EdgeCli.RunAsync("quantize", "--model", PathOf("fp32.onnx"), "--calibration", PathOf("calibration.f32"), "--output", PathOf("int8-from-onnx.onnx"));
+        Assert.True(fromOnnx.ExitCode == 0, fromOnnx.ToString());
+        Assert.Equal(await File.ReadAllBytesAsync(PathOf("int8.onnx")), await File.ReadAllBytesAsync(PathOf("int8-from-onnx.onnx")));
         double sizeRatio = (double)new FileInfo(PathOf("int8.onnx")).Length / new FileInfo(PathOf("fp32.onnx")).Length;
         Assert.InRange(sizeRatio, 0.2, 0.3);
 
