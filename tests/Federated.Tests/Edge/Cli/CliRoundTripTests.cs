@@ -108,6 +108,13 @@ public sealed class CliRoundTripTests : IDisposable
         Assert.Matches("QGemm|QLinearMatMul|MatMulInteger", kernels);
         Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"scale {quantized.Input.Scale:G6}, zero point {quantized.Input.ZeroPoint}"), inspect.Output, StringComparison.Ordinal);
         Assert.Contains($"metadata federated.content-hash = {snapshot.ContentHash}", inspect.Output, StringComparison.Ordinal);
+
+        // Bench: both models timed at batch 1 and 64, the INT8 row with its size ratio to the FP32 baseline.
+        var bench = await EdgeCli.RunAsync("bench", "--model", PathOf("fp32.onnx"), "--model", PathOf("int8.onnx"), "--iterations", "5", "--warmup", "1");
+        Assert.True(bench.ExitCode == 0, bench.ToString());
+        Assert.Contains("batch 1 ms", bench.Output, StringComparison.Ordinal);
+        Assert.Contains("batch 64 ms", bench.Output, StringComparison.Ordinal);
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"size ratio to the first: {sizeRatio:F3}"), bench.Output, StringComparison.Ordinal);
     }
 
     [Fact]
