@@ -41,6 +41,7 @@ internal sealed class OnnxGraphBuilder
 
     public ModelProto Build(IEnumerable<KeyValuePair<string, string>> metadata)
     {
+        RemoveUnusedInitializers();
         var model = new ModelProto
         {
             IrVersion = IrVersion,
@@ -51,6 +52,23 @@ internal sealed class OnnxGraphBuilder
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OpsetVersion });
         foreach (var (key, value) in metadata) model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         return model;
+    }
+
+    /// <summary>
+    /// Drops constants no node reads (e.g. the quantization of a conv output that a fused ReLU
+    /// replaces), so files hold only what runs and ONNX Runtime has nothing to warn about.
+    /// </summary>
+    private void RemoveUnusedInitializers()
+    {
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in _graph.Node)
+        {
+            foreach (string input in node.Input) used.Add(input);
+        }
+        for (int i = _graph.Initializer.Count - 1; i >= 0; i--)
+        {
+            if (!used.Contains(_graph.Initializer[i].Name)) _graph.Initializer.RemoveAt(i);
+        }
     }
 
     public static AttributeProto Ints(string name, params ReadOnlySpan<long> values)
