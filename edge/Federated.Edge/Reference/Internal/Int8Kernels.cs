@@ -10,7 +10,7 @@ namespace Federated.Edge.Reference.Internal;
 /// <c>low = outZp</c> for a fused ReLU and −128 otherwise.
 /// <para>
 /// The input zero point is folded into the bias once per layer
-/// (<c>bias[c] − inZp · Σ w</c>, TensorFlow Lite's trick), so the inner loop is a plain int8 dot
+/// (<c>bias[c] − inZp · Σ w</c>, the offset folding of gemmlowp and of CMSIS-NN's kernel sums), so the inner loop is a plain int8 dot
 /// product. In two's-complement int32 this is the same sum with the terms regrouped, so every
 /// accumulator is bit-identical to the direct formula.
 /// </para>

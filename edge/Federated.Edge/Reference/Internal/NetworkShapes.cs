@@ -35,10 +35,6 @@ internal sealed class NetworkShapes
                 int positions = _shapes[i + 1][1] * _shapes[i + 1][2];
                 patches = Math.Max(patches, checked(positions * conv.InChannels * conv.KernelSize * conv.KernelSize));
             }
-            else if (architecture.Layers[i] is LinearLayer linear)
-            {
-                patches = Math.Max(patches, linear.InFeatures);
-            }
         }
         LargestActivation = largest;
         LargestPatchMatrix = patches;
@@ -53,6 +49,6 @@ internal sealed class NetworkShapes
     /// <summary>The largest activation, in values: the size of each ping-pong buffer.</summary>
     public int LargestActivation { get; }
 
-    /// <summary>The largest im2col matrix (conv) or widened input (linear), in values.</summary>
+    /// <summary>The largest im2col matrix of the conv layers, in values (0 without conv layers).</summary>
     public int LargestPatchMatrix { get; }
 }

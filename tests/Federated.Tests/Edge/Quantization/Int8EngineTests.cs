@@ -80,21 +80,23 @@ public sealed class Int8EngineTests
 
     [Theory]
     [MemberData(nameof(TrainedNames))]
-    public void Accuracy_OnATestSubset_IsWithinOnePointOfFp32(string name)
+    public void Accuracy_OnATestSubset_IsWithinOnePointOfFp32_WithMinMaxAndPercentileCalibration(string name)
     {
         TrainedModel trained = Trained(name);
         LabeledDataset test = TrainedModels.TestSubset;
-        QuantizedModel model = ModelQuantizer.Quantize(trained.Architecture, trained.Parameters, TrainedModels.CalibrationSet);
-
         var floatClasses = new int[test.Count];
         new FloatEngine(trained.Architecture, trained.Parameters).Classify(test.Features, floatClasses);
-        var int8Classes = new int[test.Count];
-        new Int8Engine(model).Classify(test.Features, int8Classes);
-
         double floatAccuracy = Accuracy(floatClasses, test.Labels);
-        double int8Accuracy = Accuracy(int8Classes, test.Labels);
         Assert.True(floatAccuracy > 0.7, $"the trained {name} reaches only {floatAccuracy:P1} in FP32");
-        Assert.True(Math.Abs(floatAccuracy - int8Accuracy) <= 0.01, $"{name}: FP32 {floatAccuracy:P1}, INT8 {int8Accuracy:P1}");
+
+        foreach (CalibrationOptions options in new[] { CalibrationOptions.MinMax, CalibrationOptions.PercentileOf(99.99) })
+        {
+            QuantizedModel model = ModelQuantizer.Quantize(trained.Architecture, trained.Parameters, TrainedModels.CalibrationSet, options);
+            var int8Classes = new int[test.Count];
+            new Int8Engine(model).Classify(test.Features, int8Classes);
+            double int8Accuracy = Accuracy(int8Classes, test.Labels);
+            Assert.True(Math.Abs(floatAccuracy - int8Accuracy) <= 0.01, $"{name}, {options.Method}: FP32 {floatAccuracy:P1}, INT8 {int8Accuracy:P1}");
+        }
     }
 
     [Fact]
