@@ -49,8 +49,9 @@ internal static partial class EdgeNativeScenario
         {
             var (architecture, trainCount, config) = name switch
             {
-                "mlp" => (ModelZoo.Mlp(), mlpTrain, new TrainingConfig { BatchSize = 32, LearningRate = 0.05, Momentum = 0.9, Seed = 71 }),
-                "cnn" => (ModelZoo.Cnn(), cnnTrain, new TrainingConfig { BatchSize = 32, LearningRate = 0.02, Momentum = 0.9, Seed = 72 }),
+                // The shared test fixture's recipes (tests/Federated.Tests/Edge/TrainedModels.cs).
+                "mlp" => (ModelZoo.Mlp(), mlpTrain, new TrainingConfig { BatchSize = 32, LearningRate = 0.01, Momentum = 0.9, Seed = 71 }),
+                "cnn" => (ModelZoo.Cnn(), cnnTrain, new TrainingConfig { BatchSize = 32, LearningRate = 0.001, Optimizer = OptimizerKind.Adam, Seed = 72 }),
                 _ => throw new ArgumentException($"Unknown model '{name}' in --models: use mlp, cnn."),
             };
             ParameterBuffer parameters = await TrainAsync(architecture, train.Take(trainCount), config);

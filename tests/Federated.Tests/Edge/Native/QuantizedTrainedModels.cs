@@ -13,7 +13,7 @@ namespace Federated.Tests.Edge.Native;
 internal sealed class QuantizedTrainedModel
 {
     private static readonly Lazy<QuantizedTrainedModel> LazyMlp = new(() => new QuantizedTrainedModel("mlp", TrainedModels.Mlp, 300));
-    private static readonly Lazy<QuantizedTrainedModel> LazyCnn = new(() => new QuantizedTrainedModel("cnn", TrainedModels.Cnn, 100));
+    private static readonly Lazy<QuantizedTrainedModel> LazyCnn = new(() => new QuantizedTrainedModel("cnn", TrainedModels.Cnn, 64));
 
     private QuantizedTrainedModel(string name, TrainedModel trained, int images)
     {
