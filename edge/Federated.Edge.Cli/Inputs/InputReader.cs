@@ -37,7 +37,8 @@ internal static class InputReader
 
     private static InputBatch ReadAll(InputSpec spec, int featuresPerExample)
     {
-        if (spec.Path.StartsWith(FashionMnistName, StringComparison.OrdinalIgnoreCase)) return ReadFashionMnist(spec.Path);
+        // A file of that name wins over the dataset.
+        if (spec.Path.StartsWith(FashionMnistName, StringComparison.OrdinalIgnoreCase) && !File.Exists(spec.Path)) return ReadFashionMnist(spec.Path);
         if (!File.Exists(spec.Path)) throw new CliException($"Input file '{spec.Path}' does not exist.");
         var format = spec.Format == InputFormat.Auto ? Detect(spec.Path) : spec.Format;
         return format switch
