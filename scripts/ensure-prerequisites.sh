@@ -2,8 +2,9 @@
 # Installs the Debian packages the main job and the tests need, only if they are missing:
 #   dataset-fashion-mnist  the real data (IDX files in /usr/share/datasets/fashion-mnist)
 #   mosquitto              the external MQTT broker the MQTT tests start on their own loopback ports
+#   gcc, make, libc6-dev   the C runtime's host builds (edge/runtime)
 #   gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm
-#                          the C runtime's Cortex-M builds (edge/runtime) and the emulated boards they run on
+#                          the C runtime's Cortex-M builds and the emulated boards they run on
 #   (and, through ensure-qemu-aarch64.sh, qemu-aarch64 for the edge ARM64 tests)
 set -euo pipefail
 
@@ -13,6 +14,9 @@ bash "$(dirname "$0")/ensure-qemu-aarch64.sh"
 missing=()
 [[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]] || missing+=(dataset-fashion-mnist)
 [[ -x /usr/sbin/mosquitto ]] || command -v mosquitto >/dev/null || missing+=(mosquitto)
+command -v gcc >/dev/null || missing+=(gcc)
+command -v make >/dev/null || missing+=(make)
+[[ -f /usr/include/stdio.h ]] || missing+=(libc6-dev)
 command -v arm-none-eabi-gcc >/dev/null || missing+=(gcc-arm-none-eabi)
 [[ -f /usr/lib/arm-none-eabi/newlib/rdimon.specs ]] || missing+=(libnewlib-arm-none-eabi)
 command -v qemu-system-arm >/dev/null || missing+=(qemu-system-arm)

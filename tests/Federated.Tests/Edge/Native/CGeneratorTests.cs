@@ -58,6 +58,34 @@ public class CGeneratorTests
         Assert.Contains(nameof(CGeneratorOptions.RamBudgetBytes), error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void LayerWhoseAccumulatorCouldOverflow_IsRejectedByName()
+    {
+        // 70,000 inputs · 255 · 127 > 2^31: the int32 accumulator of the C loops could wrap.
+        var model = HandBuiltModels.Build(ModelArchitecture.Parse("input 70000; linear 70000 2"), seed: 6);
+
+        var error = Assert.Throws<ArgumentException>(() => CGenerator.Generate(model));
+
+        Assert.Contains("Layer 0 (linear 70000 2)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("overflow", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Header_DeclaresTheModelAndItsSizes()
+    {
+        var model = HandBuiltModels.Build(ModelZoo.Mlp(), seed: 7);
+
+        var generated = CGenerator.Generate(model, new CGeneratorOptions { Name = "mlp" });
+
+        Assert.Equal("mlp_data.h", generated.HeaderFileName);
+        Assert.Equal("mlp_data.c", generated.SourceFileName);
+        Assert.Contains("#define MLP_INPUT_SIZE 784", generated.HeaderText, StringComparison.Ordinal);
+        Assert.Contains("#define MLP_OUTPUT_SIZE 10", generated.HeaderText, StringComparison.Ordinal);
+        Assert.Contains("#define MLP_ARENA_SIZE 400", generated.HeaderText, StringComparison.Ordinal);
+        Assert.Contains("extern const fed_model mlp;", generated.HeaderText, StringComparison.Ordinal);
+        Assert.Contains("const fed_model mlp = { FED_RUNTIME_VERSION, 3, mlp_layers, 784, 10, 400 };", generated.SourceText, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Model")]
     [InlineData("9lives")]
