@@ -5,7 +5,11 @@
 #   gcc, make, libc6-dev   the C runtime's host builds (edge/runtime)
 #   gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm
 #                          the C runtime's Cortex-M builds and the emulated boards they run on
+#   (and, through ensure-qemu-aarch64.sh, qemu-aarch64 for the edge ARM64 tests)
 set -euo pipefail
+
+# The edge ARM64 tests: trixie's qemu-aarch64 and an arm64 sysroot (its own script: not from bookworm's apt).
+bash "$(dirname "$0")/ensure-qemu-aarch64.sh"
 
 missing=()
 [[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]] || missing+=(dataset-fashion-mnist)

@@ -38,6 +38,7 @@ public static class CoordinatorServiceCollectionExtensions
         services.AddSingleton<FederationRuntime>();
         services.AddSingleton<ClientGateway>();
         services.AddSingleton<UploadBuffers>();
+        services.TryAddSingleton<GlobalModelCatalog>();
         services.AddHostedService<StoreInitializer>();
         services.AddHostedService<RoundOrchestrator>();
         services.AddGrpc(grpc =>

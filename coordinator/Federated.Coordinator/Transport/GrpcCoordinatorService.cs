@@ -9,7 +9,7 @@ namespace Federated.Coordinator.Transport;
 /// The gRPC face of <see cref="ClientGateway"/>: translates messages, streams models and results
 /// in chunks (no message over 4 MB), and turns protocol misuse into clear gRPC status codes.
 /// </summary>
-public sealed class GrpcCoordinatorService(ClientGateway gateway, UploadBuffers uploads) : Protocol.Coordinator.CoordinatorBase
+public sealed class GrpcCoordinatorService(ClientGateway gateway, UploadBuffers uploads, GlobalModelCatalog globalModels) : Protocol.Coordinator.CoordinatorBase
 {
     /// <summary>Largest result payload accepted: ample for models of tens of millions of parameters.</summary>
     public const long MaxPayloadBytes = 512L * 1024 * 1024;
@@ -49,6 +49,36 @@ public sealed class GrpcCoordinatorService(ClientGateway gateway, UploadBuffers 
                 TotalBytes = model.Length,
                 Data = UnsafeByteOperations.UnsafeWrap(model.AsMemory((int)offset, length)),
             }, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public override async Task FetchGlobalModel(FetchGlobalModelRequest request, IServerStreamWriter<GlobalModelChunk> responseStream, ServerCallContext context)
+    {
+        var lookup = await globalModels.FindAsync(request.Round, context.CancellationToken).ConfigureAwait(false);
+        var found = lookup switch
+        {
+            GlobalModelLookup.Found f => f,
+            GlobalModelLookup.Unknown u => throw new RpcException(new Status(StatusCode.NotFound, u.Reason)),
+            GlobalModelLookup.NoModel n => throw new RpcException(new Status(StatusCode.FailedPrecondition, n.Reason)),
+            GlobalModelLookup.Damaged d => throw new RpcException(new Status(StatusCode.DataLoss, d.Reason)),
+            _ => throw new InvalidOperationException($"Unexpected lookup {lookup}."),
+        };
+        byte[] file = found.File;
+        await responseStream.WriteAsync(new GlobalModelChunk
+        {
+            Header = new GlobalModelHeader
+            {
+                Round = found.Round,
+                Architecture = found.Header.Architecture?.ToCanonicalString() ?? "",
+                ContentHash = found.Header.ContentHash,
+                TotalBytes = file.Length,
+                LatestRound = found.LatestRound,
+            },
+        }, context.CancellationToken).ConfigureAwait(false);
+        for (int offset = 0; offset < file.Length; offset += gateway.ChunkBytes)
+        {
+            int length = Math.Min(gateway.ChunkBytes, file.Length - offset);
+            await responseStream.WriteAsync(new GlobalModelChunk { Data = UnsafeByteOperations.UnsafeWrap(file.AsMemory(offset, length)) }, context.CancellationToken).ConfigureAwait(false);
         }
     }
 
