@@ -286,6 +286,12 @@ public sealed partial class MqttCoordinatorConnection : ICoordinatorConnection
             {
                 throw new RpcException(new Status(StatusCode.Unavailable, $"cannot reach the MQTT broker at {_options.Host}:{_options.Port}: {e.Message}"));
             }
+            catch (InvalidOperationException e)
+            {
+                // MQTTnet refuses to connect while it is still tearing down the connection that just died
+                // (a broker restart, lost signal): transient, so the task loop retries after its backoff.
+                throw new RpcException(new Status(StatusCode.Unavailable, $"the connection to the MQTT broker at {_options.Host}:{_options.Port} is still closing: {e.Message}"));
+            }
             if (!result.IsSessionPresent) await SubscribeAsync(_replyTopic, cancellationToken).ConfigureAwait(false);
             await PublishPresenceAsync(MqttTopics.Online, cancellationToken).ConfigureAwait(false);
             LogConnected(Address, result.IsSessionPresent);
