@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Federated.Edge.Export;
 using Federated.Edge.Quantization;
+using Federated.Edge.Reference;
 using Federated.Edge.Runtime;
 using Federated.Shared.Data;
 using Federated.Shared.Models;
@@ -60,8 +61,12 @@ internal static class EdgeOnnxScenario
 
         byte[] fp32 = OnnxExporter.ExportFloat(architecture, parameters);
         var variants = new List<(string Name, byte[] Onnx)> { ("fp32", fp32) };
+        var quantized = new List<QuantizedModel>();
         foreach (var (name, calibrationOptions) in new[] { ("int8-minmax", CalibrationOptions.MinMax), ("int8-p99.99", CalibrationOptions.PercentileOf(99.99)) })
-            variants.Add((name, OnnxExporter.ExportQuantized(ModelQuantizer.Quantize(architecture, parameters, calibration, calibrationOptions))));
+        {
+            quantized.Add(ModelQuantizer.Quantize(architecture, parameters, calibration, calibrationOptions));
+            variants.Add((name, OnnxExporter.ExportQuantized(quantized[^1])));
+        }
 
         var engines = new List<(string Name, EdgeModel Model, long Bytes)>();
         try
@@ -89,12 +94,46 @@ internal static class EdgeOnnxScenario
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{name,-17}  {bytes,10:N0}  {bytes / (double)fp32.Length,9:F3}  {correct / (double)test.Count,8:P2}  {agree / (double)test.Count,10:P2}  {batch1[e],9:F3}  {batch1[e] / batch1[0],7:F2}  {batch64[e],10:F3}  {batch64[e] / batch64[0],8:F2}"));
             }
+            Console.WriteLine("ONNX Runtime INT8 against the contract's integer arithmetic (Int8Engine, which the C runtime matches bit for bit):");
+            Console.WriteLine("variant            same_class  logits_equal  logits_1_step  worst_steps");
+            for (int e = 1; e <= quantized.Count; e++)
+                CompareWithReference(engines[e].Name, engines[e].Model, quantized[e - 1], test);
         }
         finally
         {
             foreach (var (_, model, _) in engines) model.Dispose();
         }
         return 0;
+    }
+
+    /// <summary>
+    /// ORT's float logits are DequantizeLinear of its int8 logits, so the int8 codes come back exactly
+    /// as round(logit / scale) + zero point; they are compared code by code with Int8Engine's.
+    /// </summary>
+    private static void CompareWithReference(string name, EdgeModel onnx, QuantizedModel model, LabeledDataset test)
+    {
+        int classes = model.Architecture.OutputCount;
+        var expected = new sbyte[test.Count * classes];
+        new Int8Engine(model).RunBatch(test.Features, expected);
+        float[] logits = onnx.Run(test.Features, test.Count);
+        var output = model.Output;
+        int equal = 0, oneStep = 0, worst = 0, sameClass = 0;
+        Span<sbyte> codes = stackalloc sbyte[classes];
+        for (int i = 0; i < test.Count; i++)
+        {
+            for (int j = 0; j < classes; j++)
+            {
+                int code = (int)MathF.Round(logits[i * classes + j] / output.Scale) + output.ZeroPoint;
+                codes[j] = (sbyte)code;
+                int difference = Math.Abs(code - expected[i * classes + j]);
+                if (difference == 0) equal++;
+                else if (difference == 1) oneStep++;
+                worst = Math.Max(worst, difference);
+            }
+            if (Int8Engine.ArgMax(codes) == Int8Engine.ArgMax(expected.AsSpan(i * classes, classes))) sameClass++;
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name,-17}  {sameClass / (double)test.Count,10:P2}  {equal / (double)expected.Length,12:P3}  {oneStep / (double)expected.Length,13:P3}  {worst,11}"));
     }
 
     /// <summary>

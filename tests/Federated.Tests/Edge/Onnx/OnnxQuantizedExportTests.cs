@@ -95,8 +95,9 @@ public sealed class OnnxQuantizedExportTests(ITestOutputHelper output)
         }
         output.WriteLine($"{name}: {exact}/{expected.Length} int8 logits equal the contract's Int8Engine, worst difference {worst}");
         // ORT requantizes with a float scale, the contract with a Q31 multiplier: a tie may round the
-        // other way in a layer, and that step may carry into the next layers.
-        Assert.True(worst <= 2, $"ORT's int8 logits differ from the Int8Engine's by up to {worst} steps");
+        // other way in a layer. Issue 8 bounds the effect at one output step (the edge-onnx benchmark
+        // scenario checks it over the whole test set: worst 1 step on 100,000 CNN logits).
+        Assert.True(worst <= 1, $"ORT's int8 logits differ from the Int8Engine's by up to {worst} steps");
         Assert.True(exact >= expected.Length * 98 / 100, $"only {exact} of {expected.Length} int8 logits equal the Int8Engine's");
     }
 
