@@ -23,6 +23,9 @@ namespace Federated.Simulations.Engine;
 /// </summary>
 public sealed class SimulationEngine : ISimulationEngine
 {
+    /// <summary>The final global model's file name in a run folder.</summary>
+    public const string FinalModelFile = "global-model.fedmodel";
+
     /// <summary>Stateless: every virtual client can share it.</summary>
     private static readonly SecureAggregationParticipant SecureParticipant = new();
 
@@ -99,11 +102,29 @@ public sealed class SimulationEngine : ISimulationEngine
 
         if (reports.Count < scenario.Rounds)
             throw new InvalidOperationException($"The simulation stopped after {reports.Count} of {scenario.Rounds} rounds: {shared.Runtime.FinishReason}");
+        string? modelPath = await WriteFinalModelAsync(shared.Gateway, runs, output, ct).ConfigureAwait(false);
         using var process = Process.GetCurrentProcess();
         return new SimulationResult(scenario.Name, data.Description, partitioner.Name, reports, wall.Elapsed.TotalSeconds, output)
         {
             PeakMemoryBytes = process.PeakWorkingSet64,
+            ModelPath = modelPath,
         };
+    }
+
+    /// <summary>
+    /// Leaves the federation's final global model in the run folder as a model file
+    /// (<see cref="FinalModelFile"/>), the input of the edge tools (<c>federated-edge export/quantize</c>).
+    /// </summary>
+    private static async Task<string?> WriteFinalModelAsync(ClientGateway gateway, Task<ClientRunSummary>[] runs, string output, CancellationToken ct)
+    {
+        string? hash = null;
+        foreach (var run in runs) hash ??= (await run.ConfigureAwait(false)).FinalModelHash;
+        if (hash is null) return null;
+        byte[]? model = await gateway.GetModelAsync(hash, ct).ConfigureAwait(false);
+        if (model is null) return null;
+        string path = Path.Combine(output, FinalModelFile);
+        await File.WriteAllBytesAsync(path, model, ct).ConfigureAwait(false);
+        return path;
     }
 
     private static async Task<ClientRunSummary> RunClientAsync(FederatedClient client, ICoordinatorConnection connection, CancellationToken cancellationToken)

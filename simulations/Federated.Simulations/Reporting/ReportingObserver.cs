@@ -67,6 +67,7 @@ public sealed class ReportingObserver : ISimulationObserver, IDisposable
             _progress.WriteLine(summary.ToText().TrimEnd('\n'));
             _progress.WriteLine($"Plot                  {plot}");
             _progress.WriteLine($"Metrics               {_metrics.RoundsCsvPath}");
+            if (result.ModelPath is not null) _progress.WriteLine($"Model                 {result.ModelPath}");
             return summary;
         }
     }

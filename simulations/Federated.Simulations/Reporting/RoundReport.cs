@@ -50,4 +50,7 @@ public sealed record SimulationResult(
 {
     /// <summary>Peak resident memory of the process during the run (Linux VmHWM), in bytes.</summary>
     public long PeakMemoryBytes { get; init; }
+
+    /// <summary>The final global model's file in the run folder, or null when the federation produced none.</summary>
+    public string? ModelPath { get; init; }
 }

@@ -3,6 +3,7 @@ using Federated.Coordinator.Options;
 using Federated.Coordinator.Persistence;
 using Federated.Coordinator.Strategies;
 using Federated.Shared.Data;
+using Federated.Shared.Models;
 using Federated.Shared.Serialization;
 using Federated.Simulations.Partitioning;
 using Federated.Simulations.Reporting;
@@ -63,6 +64,15 @@ public sealed class SimulationEngineTests : IDisposable
         Assert.True(result.Rounds[1].Accuracy > result.Rounds[0].Accuracy - 0.02, "accuracy fell after round 2");
         Assert.True(File.Exists(Path.Combine(result.OutputDirectory, "label-histogram.csv")));
         Assert.Contains("Fashion-MNIST", observer.DatasetDescription, StringComparison.Ordinal);
+
+        // The final global model is left in the run folder for the edge tools: the last round's output, checksummed.
+        Assert.Equal(Path.Combine(result.OutputDirectory, SimulationEngine.FinalModelFile), result.ModelPath);
+        ModelSnapshot model = ModelFile.ReadFile(result.ModelPath!);
+        Assert.Equal(2, model.Round);
+        Assert.Equal(ModelZoo.LogisticRegression(784, 10), model.Architecture);
+        await using var store = new SqliteCoordinatorStore(Path.Combine(result.OutputDirectory, "coordinator.db"));
+        await store.InitializeAsync();
+        Assert.Equal((await store.GetRoundAsync(2))!.OutputModelHash, model.ContentHash);
     }
 
     [Fact]
