@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Federated.Tests.Client;
 
 /// <summary>
@@ -8,38 +6,22 @@ namespace Federated.Tests.Client;
 /// </summary>
 public class DeviceSampleAotTests
 {
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Federated.sln"))) directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("Federated.sln not found above the test binaries.");
-    }
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(15);
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string arguments, string workingDirectory)
+    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] arguments, string workingDirectory)
     {
-        var start = new ProcessStartInfo(file, arguments)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        var result = await ExternalProcess.RunAsync(file, arguments, Timeout, workingDirectory);
+        return (result.ExitCode, result.Stdout + result.Stderr);
     }
 
     [Fact]
     public async Task Device_sample_publishes_as_NativeAOT_without_warnings_and_needs_only_libc()
     {
-        string root = RepositoryRoot();
+        string root = ExternalProcess.RepositoryRoot;
         string output = Path.Combine(Path.GetTempPath(), "federated-tests", "device-aot-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var (exit, log) = await RunAsync("dotnet", $"publish client/Federated.Client.DeviceSample -c Release -r linux-x64 -o \"{output}\" -nologo -clp:NoSummary", root);
+            var (exit, log) = await RunAsync("dotnet", ["publish", "client/Federated.Client.DeviceSample", "-c", "Release", "-r", "linux-x64", "-o", output, "-nologo", "-clp:NoSummary"], root);
             Assert.True(exit == 0, log);
             // ILC prints trim and AOT problems as warnings (IL2xxx, IL3xxx); there must be none.
             Assert.DoesNotContain("warning IL", log, StringComparison.Ordinal);
@@ -47,13 +29,13 @@ public class DeviceSampleAotTests
             Assert.True(File.Exists(binary));
             Assert.Empty(Directory.GetFiles(output, "*.so"));
 
-            var (lddExit, libraries) = await RunAsync("ldd", $"\"{binary}\"", output);
+            var (lddExit, libraries) = await RunAsync("ldd", [binary], output);
             Assert.Equal(0, lddExit);
             foreach (string line in libraries.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 Assert.Matches(@"^(linux-vdso|libm\.so|libc\.so|/lib64/ld-linux|libdl\.so|libpthread\.so|librt\.so)", line);
 
             // It runs: a bad command line gets its usage and exit code 2.
-            var (usageExit, usage) = await RunAsync(binary, "--help", output);
+            var (usageExit, usage) = await RunAsync(binary, ["--help"], output);
             Assert.Equal(2, usageExit);
             Assert.Contains("usage: federated-device", usage, StringComparison.Ordinal);
         }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Federated.Tests.Edge.Cli;
@@ -36,7 +35,7 @@ internal static partial class Arm64Cli
     private static async Task<string> PublishAsync()
     {
         await CheckEmulatorAsync();
-        string root = RepositoryRoot();
+        string root = ExternalProcess.RepositoryRoot;
         string output = Path.Combine(AppContext.BaseDirectory, "arm64-cli");
         if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
         var result = await RunProcessAsync(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
@@ -72,35 +71,8 @@ internal static partial class Arm64Cli
 
     private static async Task<CliResult> RunProcessAsync(string file, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo(file)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'{file} {string.Join(' ', arguments)}' did not finish within {timeout}.");
-        }
-        return new CliResult(process.ExitCode, await stdout, await stderr);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Federated.sln"))) directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("Federated.sln not found above the test binaries.");
+        var result = await ExternalProcess.RunAsync(file, arguments, timeout, workingDirectory);
+        return new CliResult(result.ExitCode, result.Stdout, result.Stderr);
     }
 
     [GeneratedRegex(@"version (\d+)\.(\d+)")]

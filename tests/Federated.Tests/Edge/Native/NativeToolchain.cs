@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
@@ -12,14 +11,7 @@ internal static class NativeToolchain
 {
     public static readonly string[] Boards = ["mps2-an385", "mps2-an386", "mps2-an505"];
 
-    private static readonly Lazy<string> LazyRoot = new(() =>
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "edge", "runtime", "Makefile"))) directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("edge/runtime/Makefile not found above the test binaries.");
-    });
-
-    public static string RuntimeDirectory => Path.Combine(LazyRoot.Value, "edge", "runtime");
+    public static string RuntimeDirectory => Path.Combine(ExternalProcess.RepositoryRoot, "edge", "runtime");
 
     /// <summary>A fresh directory for one test's generated files and builds; delete it with <see cref="Delete"/>.</summary>
     public static string NewWorkDirectory(string tag)
@@ -36,30 +28,8 @@ internal static class NativeToolchain
 
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string file, IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null)
     {
-        var start = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
-        };
-        foreach (string argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', start.ArgumentList)} did not finish within {timeout.TotalSeconds} s.");
-        }
-        return (process.ExitCode, await stdout, await stderr);
+        var result = await ExternalProcess.RunAsync(file, arguments, timeout, workingDirectory);
+        return (result.ExitCode, result.Stdout, result.Stderr);
     }
 
     /// <summary>Runs make in edge/runtime; returns its stdout, or fails the test with the compiler's messages.</summary>
