@@ -3,9 +3,6 @@ using Federated.Shared.Data;
 using Federated.Shared.Models;
 using Federated.Shared.Parameters;
 using Federated.Tests.Torch;
-using Federated.Torch;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Federated.Tests.Edge.Quantization;
 
@@ -73,14 +70,7 @@ public sealed class FloatEngineTests
         var ours = new float[count * engine.OutputCount];
         engine.RunBatch(inputs, ours);
 
-        using var scope = torch.NewDisposeScope();
-        using var module = TorchModelFactory.Create(architecture);
-        TorchParameters.CopyToModule(module, parameters);
-        module.eval();
-        using var noGrad = torch.no_grad();
-        long[] shape = [count, .. architecture.InputShape.ToArray().Select(d => (long)d)];
-        Tensor x = torch.tensor(inputs, shape);
-        float[] theirs = module.call(x).contiguous().data<float>().ToArray();
+        float[] theirs = TorchReference.Logits(architecture, parameters, inputs, count);
 
         Assert.Equal(theirs.Length, ours.Length);
         float worst = 0;

@@ -4,9 +4,9 @@ using Federated.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Federated.Tests.Edge.Onnx;
+namespace Federated.Tests.Edge;
 
-/// <summary>TorchSharp as the independent reference for FP32 export: its forward pass in eval mode.</summary>
+/// <summary>TorchSharp as the independent reference for the FP32 export and the managed float engine: its forward pass in eval mode.</summary>
 internal static class TorchReference
 {
     /// <summary>The module's logits in eval mode (dropout off) for <paramref name="count"/> examples.</summary>
@@ -19,6 +19,6 @@ internal static class TorchReference
         using var noGrad = torch.no_grad();
         long[] shape = [count, .. architecture.InputShape.ToArray().Select(d => (long)d)];
         Tensor input = torch.tensor(features.ToArray(), shape);
-        return module.call(input).data<float>().ToArray();
+        return module.call(input).contiguous().data<float>().ToArray();
     }
 }
