@@ -112,11 +112,11 @@ public class CGeneratorTests
         {
             var (_, source) = generated.WriteTo(directory);
             string obj = Path.Combine(directory, "net_data.o");
-            var (exit, _, stderr) = await NativeToolchain.RunAsync("arm-none-eabi-gcc",
+            var (exit, _, stderr) = await ExternalProcess.RunAsync("arm-none-eabi-gcc",
                 ["-mcpu=cortex-m3", "-mthumb", "-std=c99", "-O2", "-Wall", "-Werror", "-I" + Path.Combine(NativeToolchain.RuntimeDirectory, "include"), "-c", source, "-o", obj],
                 TimeSpan.FromSeconds(60));
             Assert.True(exit == 0, stderr);
-            var (sizeExit, sizes, sizeError) = await NativeToolchain.RunAsync("arm-none-eabi-size", ["-A", obj], TimeSpan.FromSeconds(10));
+            var (sizeExit, sizes, sizeError) = await ExternalProcess.RunAsync("arm-none-eabi-size", ["-A", obj], TimeSpan.FromSeconds(10));
             Assert.True(sizeExit == 0, sizeError);
 
             long compiled = 0;

@@ -197,9 +197,9 @@ public class KernelTests
                 arguments.AddRange(Directory.GetFiles(Path.Combine(runtime, "src"), "*.c"));
                 string binary = Path.Combine(directory, "kernels");
                 arguments.AddRange(["-o", binary]);
-                var (exit, _, stderr) = await NativeToolchain.RunAsync("gcc", arguments, TimeSpan.FromSeconds(60));
+                var (exit, _, stderr) = await ExternalProcess.RunAsync("gcc", arguments, TimeSpan.FromSeconds(60));
                 Assert.True(exit == 0, stderr);
-                var (runExit, stdout, runError) = await NativeToolchain.RunAsync(binary, [], TimeSpan.FromSeconds(20));
+                var (runExit, stdout, runError) = await ExternalProcess.RunAsync(binary, [], TimeSpan.FromSeconds(20));
                 Assert.True(runExit == 0, runError);
                 var outputs = new Dictionary<string, sbyte[]>();
                 foreach (string line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))

@@ -26,18 +26,12 @@ internal static class NativeToolchain
         if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
     }
 
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string file, IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null)
-    {
-        var result = await ExternalProcess.RunAsync(file, arguments, timeout, workingDirectory);
-        return (result.ExitCode, result.Stdout, result.Stderr);
-    }
-
     /// <summary>Runs make in edge/runtime; returns its stdout, or fails the test with the compiler's messages.</summary>
     public static async Task MakeAsync(string target, string modelDirectory, string outDirectory, params string[] variables)
     {
         var arguments = new List<string> { "-C", RuntimeDirectory, "--no-print-directory", target, "MODEL_DIR=" + modelDirectory, "OUT=" + outDirectory };
         arguments.AddRange(variables);
-        var (exit, stdout, stderr) = await RunAsync("make", arguments, TimeSpan.FromSeconds(120));
+        var (exit, stdout, stderr) = await ExternalProcess.RunAsync("make", arguments, TimeSpan.FromSeconds(120));
         Assert.True(exit == 0, $"make {target} failed ({exit}):\n{stdout}\n{stderr}");
     }
 
@@ -47,7 +41,7 @@ internal static class NativeToolchain
         string outDirectory = Path.Combine(modelDirectory, "build");
         await MakeAsync("host", modelDirectory, outDirectory);
         string[] arguments = inputFile is null ? [] : [inputFile];
-        var (exit, stdout, stderr) = await RunAsync(Path.Combine(outDirectory, "host", "fed_batch"), arguments, TimeSpan.FromSeconds(60));
+        var (exit, stdout, stderr) = await ExternalProcess.RunAsync(Path.Combine(outDirectory, "host", "fed_batch"), arguments, TimeSpan.FromSeconds(60));
         Assert.True(exit == 0, $"host program exited with {exit}:\n{stdout}\n{stderr}");
         return BatchOutputs.Parse(stdout, outputSize);
     }
@@ -58,7 +52,7 @@ internal static class NativeToolchain
         string outDirectory = Path.Combine(modelDirectory, "build");
         await MakeAsync("board", modelDirectory, outDirectory, "BOARD=" + board);
         string elf = Path.Combine(outDirectory, board, "fed_batch.elf");
-        var (exit, stdout, stderr) = await RunAsync("qemu-system-arm",
+        var (exit, stdout, stderr) = await ExternalProcess.RunAsync("qemu-system-arm",
             ["-M", board, "-nographic", "-monitor", "none", "-semihosting-config", "enable=on,target=native", "-kernel", elf], timeout);
         Assert.True(exit == 0, $"{board} under QEMU exited with {exit}:\n{stdout}\n{stderr}");
         return BatchOutputs.Parse(stdout, outputSize);
