@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
 using Federated.Shared.Codecs;
 
@@ -25,6 +26,13 @@ public sealed class ClientSession
     public IReadOnlyList<CodecKind> Codecs { get; internal set; } = [];
 
     public DateTimeOffset JoinedAt { get; }
+
+    /// <summary>
+    /// The certificate the client authenticated its connection with (mutual TLS), whose identity is
+    /// <see cref="ClientId"/>; null on transports that do not carry one (plain-text development mode,
+    /// in-process simulations, MQTT where the broker authenticates the device).
+    /// </summary>
+    public X509Certificate2? Certificate { get; internal set; }
 
     /// <summary>Join order; keeps selection reproducible for equal seeds.</summary>
     internal long Order { get; }
