@@ -114,6 +114,23 @@ public sealed class TrustCliTests : IDisposable
         Assert.InRange(trust.RevocationList.NextUpdate!.Value - trust.RevocationList.ThisUpdate, TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1), TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
     }
 
+    [Fact]
+    public void Issue_WhileAnotherRunHoldsTheCa_RefusesAndIssuesNothing()
+    {
+        Assert.Equal(0, Run("ca", "create", "--federation", "clinics").Exit);
+
+        (int Exit, string Output, string Error) blocked;
+        using (CaDirectoryLock.Acquire(CaDirectory))
+        {
+            blocked = Run("issue", "site", "site-a", "--out", Bundle("site-a"));
+        }
+
+        Assert.Equal(1, blocked.Exit);
+        Assert.Contains("Another federated-trust command is using the CA", blocked.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Bundle("site-a")));
+        Assert.Equal(0, Run("issue", "site", "site-a", "--out", Bundle("site-a")).Exit);
+    }
+
     private string Bundle(string identity) => Path.Combine(_directory, "bundles", identity);
 
     private (int Exit, string Output, string Error) Run(params string[] args) => Run(true, args);
