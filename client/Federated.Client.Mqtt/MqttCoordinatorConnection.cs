@@ -75,7 +75,7 @@ public sealed partial class MqttCoordinatorConnection : ICoordinatorConnection
         }
     }
 
-    public string Address => $"mqtt://{_options.Host}:{_options.Port}/{_topics.Root}";
+    public string Address => $"{(_options.Tls is null ? "mqtt" : "mqtts")}://{_options.Host}:{_options.Port}/{_topics.Root}";
 
     public bool IsConnected => _client.IsConnected;
 
@@ -277,6 +277,16 @@ public sealed partial class MqttCoordinatorConnection : ICoordinatorConnection
                 .WithWillRetain()
                 .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
             if (!string.IsNullOrEmpty(_options.Username)) builder = builder.WithCredentials(_options.Username, _options.Password);
+            if (_options.Tls is { } tls)
+            {
+                builder = builder.WithTlsOptions(o => o
+                    .UseTls()
+                    .WithTargetHost(_options.Host)
+                    .WithClientCertificates([tls.Credentials.Certificate])
+                    .WithSslProtocols(System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13)
+                    .WithRevocationMode(System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck)
+                    .WithCertificateValidationHandler(e => tls.AcceptServer(e.Certificate, e.SslPolicyErrors)));
+            }
             MqttClientConnectResult result;
             try
             {
@@ -284,7 +294,9 @@ public sealed partial class MqttCoordinatorConnection : ICoordinatorConnection
             }
             catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Adapter.MqttConnectingFailedException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                throw new RpcException(new Status(StatusCode.Unavailable, $"cannot reach the MQTT broker at {_options.Host}:{_options.Port}: {e.Message}"));
+                // A refused server certificate surfaces as a bare handshake failure: say why.
+                string refusal = _options.Tls?.LastRefusal is { } why ? $" ({why})" : "";
+                throw new RpcException(new Status(StatusCode.Unavailable, $"cannot reach the MQTT broker at {_options.Host}:{_options.Port}: {e.Message}{refusal}"));
             }
             catch (InvalidOperationException e)
             {
@@ -292,6 +304,10 @@ public sealed partial class MqttCoordinatorConnection : ICoordinatorConnection
                 // (a broker restart, lost signal): transient, so the task loop retries after its backoff.
                 throw new RpcException(new Status(StatusCode.Unavailable, $"the connection to the MQTT broker at {_options.Host}:{_options.Port} is still closing: {e.Message}"));
             }
+            // MQTTnet hands a refused CONNACK back as a result (a broker that does not accept this
+            // device's certificate or id): no connection, and retrying will not change the verdict soon.
+            if (result.ResultCode != MqttClientConnectResultCode.Success)
+                throw new RpcException(new Status(StatusCode.PermissionDenied, $"the MQTT broker at {_options.Host}:{_options.Port} refused device '{_options.DeviceId}': {result.ResultCode} {result.ReasonString}".TrimEnd()));
             if (!result.IsSessionPresent) await SubscribeAsync(_replyTopic, cancellationToken).ConfigureAwait(false);
             await PublishPresenceAsync(MqttTopics.Online, cancellationToken).ConfigureAwait(false);
             LogConnected(Address, result.IsSessionPresent);
