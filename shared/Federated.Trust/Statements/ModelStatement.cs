@@ -14,7 +14,7 @@ public sealed record ModelStatement(string ContentHash, string Codec, string Ser
 
     /// <summary>The statement for <paramref name="served"/>, hashing it.</summary>
     public static ModelStatement For(string contentHash, string codec, ReadOnlySpan<byte> served, long round) =>
-        new(contentHash, codec, StatementText.Sha256Hex(served), round);
+        new(contentHash, codec, StatementDigest.Sha256Hex(served), round);
 
     /// <summary>The canonical bytes that are signed (see <see cref="StatementText"/>); hashes are compared case-insensitively, so they are lower-cased here.</summary>
     public byte[] ToCanonicalBytes() => new StatementText(Type)

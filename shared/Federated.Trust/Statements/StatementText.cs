@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Federated.Trust.Statements;
@@ -26,7 +25,4 @@ internal sealed class StatementText(string type)
     public StatementText Add(string name, long value) => Add(name, value.ToString(CultureInfo.InvariantCulture));
 
     public byte[] ToBytes() => Encoding.UTF8.GetBytes(_text.ToString());
-
-    /// <summary>Lower-case hex SHA-256, the form every digest field of a statement takes.</summary>
-    public static string Sha256Hex(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));
 }

@@ -13,7 +13,7 @@ public sealed record UpdateStatement(string ClientId, string TaskId, long Round,
 
     /// <summary>The statement for <paramref name="payload"/>, hashing it.</summary>
     public static UpdateStatement For(string clientId, string taskId, long round, string codec, ReadOnlySpan<byte> payload) =>
-        new(clientId, taskId, round, codec, StatementText.Sha256Hex(payload));
+        new(clientId, taskId, round, codec, StatementDigest.Sha256Hex(payload));
 
     public byte[] ToCanonicalBytes() => new StatementText(Type)
         .Add("client-id", ClientId)
