@@ -146,8 +146,8 @@ public sealed partial class FederatedClient
         {
             // Tell the coordinator instead of going silent, so the round need not wait for its deadline.
             LogTaskFailed(e, task.TaskId);
-            header.Error = $"{e.GetType().Name}: {e.Message}";
             header.PolicyRefusal = e is SitePolicyRefusedException;
+            header.Error = header.PolicyRefusal ? e.Message : $"{e.GetType().Name}: {e.Message}";
             payload = [];
         }
 

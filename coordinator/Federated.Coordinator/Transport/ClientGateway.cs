@@ -177,7 +177,7 @@ public sealed partial class ClientGateway(
         if (!string.IsNullOrEmpty(result.Error))
         {
             stage.Refuse(result.TaskId);
-            string error = result.PolicyRefusal ? "site policy refusal: " + result.Error : result.Error;
+            string error = result.PolicyRefusal ? "policy refusal: " + result.Error : result.Error;
             await store.UpdateTaskStatusAsync(result.TaskId, TaskStatus.Failed, Truncate(error), now, cancellationToken).ConfigureAwait(false);
             audit.ClientFailed(result.ClientId, result.TaskId, stage.Round, error, result.PolicyRefusal);
             LogClientFailed(result.ClientId, result.TaskId, stage.Round, error);
