@@ -18,7 +18,14 @@ internal sealed class TamperingConnection(ICoordinatorConnection inner) : ICoord
 
     public string Address => inner.Address;
 
-    public Task<JoinReply> JoinAsync(JoinRequest request, CancellationToken cancellationToken) => inner.JoinAsync(request, cancellationToken);
+    /// <summary>Rewrites a join request (e.g. the client id it asks for).</summary>
+    public Action<JoinRequest>? OnJoin { get; init; }
+
+    public Task<JoinReply> JoinAsync(JoinRequest request, CancellationToken cancellationToken)
+    {
+        OnJoin?.Invoke(request);
+        return inner.JoinAsync(request, cancellationToken);
+    }
 
     public async Task<PullTaskReply> PullTaskAsync(PullTaskRequest request, CancellationToken cancellationToken)
     {
