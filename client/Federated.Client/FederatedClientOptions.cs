@@ -1,6 +1,6 @@
 using Federated.Shared.Codecs;
 using Federated.Trust.Audit;
-using Federated.Trust.Pki;
+using Federated.Trust.Bundles;
 using Federated.Trust.Policy;
 
 namespace Federated.Client;

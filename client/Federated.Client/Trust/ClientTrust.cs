@@ -4,6 +4,7 @@ using Federated.Protocol;
 using Federated.Shared.Codecs;
 using Federated.Trust.Audit;
 using Federated.Trust.Cms;
+using Federated.Trust.Bundles;
 using Federated.Trust.Pki;
 using Federated.Trust.Policy;
 using Federated.Trust.Statements;

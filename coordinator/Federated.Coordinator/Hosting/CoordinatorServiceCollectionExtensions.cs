@@ -1,6 +1,7 @@
 using Federated.Coordinator.Options;
 using Federated.Coordinator.Persistence;
 using Federated.Coordinator.Rounds;
+using Federated.Coordinator.Security;
 using Federated.Coordinator.Strategies;
 using Federated.Coordinator.Transport;
 using Microsoft.AspNetCore.Builder;

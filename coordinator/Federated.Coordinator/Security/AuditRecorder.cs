@@ -38,9 +38,9 @@ public sealed class AuditRecorder : IRoundObserver, IDisposable
         _log?.Append("task-assigned", ("client", clientId), ("task", task.TaskId), ("round", Text(task.Round)), ("kind", task.Kind.ToString()),
             ("model-hash", task.ModelHash), ("model-codec", task.ModelCodec.ToString()), ("model-signed", task.ModelSignature is { Length: > 0 } ? "true" : "false"));
 
-    public void UpdateReceived(string clientId, string taskId, long round, string payloadSha256, string codec, bool signed) =>
+    public void UpdateReceived(string clientId, string taskId, long round, string payloadSha256, string codec, bool hasSignature) =>
         _log?.Append("update-received", ("client", clientId), ("task", taskId), ("round", Text(round)),
-            ("update-sha256", payloadSha256), ("codec", codec), ("signed", signed ? "true" : "false"));
+            ("update-sha256", payloadSha256), ("codec", codec), ("signed", hasSignature ? "true" : "false"));
 
     public void Accepted(string clientId, string taskId, long round, TaskKind kind) =>
         _log?.Append("result-accepted", ("client", clientId), ("task", taskId), ("round", Text(round)), ("kind", kind.ToString()));

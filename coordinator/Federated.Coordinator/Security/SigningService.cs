@@ -4,6 +4,7 @@ using Federated.Coordinator.Rounds;
 using Federated.Coordinator.Transport;
 using Federated.Shared.Codecs;
 using Federated.Trust.Cms;
+using Federated.Trust.Bundles;
 using Federated.Trust.Pki;
 using Federated.Trust.Statements;
 using Microsoft.Extensions.Options;

@@ -9,7 +9,7 @@ public static class SigningServiceCollectionExtensions
 {
     /// <summary>
     /// Registers model signing, update signature checks (both active when the federation's
-    /// <see cref="Trust.Pki.FederationCredentials"/> or <see cref="Trust.Pki.FederationTrust"/> are
+    /// <see cref="Trust.Bundles.FederationCredentials"/> or <see cref="Trust.Pki.FederationTrust"/> are
     /// registered) and the audit log, with options from the <c>Signing</c> and <c>Audit</c> sections.
     /// Called by <c>AddFederatedCoordinator</c>; calling it again is harmless.
     /// </summary>

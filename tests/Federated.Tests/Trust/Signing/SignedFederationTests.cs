@@ -8,6 +8,7 @@ using Federated.Protocol;
 using Federated.Shared.Training;
 using Federated.Tests.Integration;
 using Federated.Trust.Audit;
+using Federated.Trust.Bundles;
 using Federated.Trust.Pki;
 using Federated.Trust.Policy;
 using Google.Protobuf;
@@ -26,7 +27,7 @@ public sealed class SignedFederationTests : IDisposable
 {
     private const string TinyModel = "input 4; linear 4 3";
     private static readonly TimeSpan TestTimeout = TimeSpan.FromMinutes(2);
-    private readonly TestFederation _federation = new();
+    private readonly SigningFederation _federation = new();
     private readonly List<AuditLog> _logs = [];
 
     private static Dictionary<string, string?> Settings(int clients, int rounds, int minResults, bool evaluate = false) => new()
@@ -267,7 +268,7 @@ public sealed class SignedFederationTests : IDisposable
     [Fact]
     public async Task Model_signed_outside_the_federation_is_refused_by_every_client()
     {
-        using var foreign = new TestFederation("another-federation");
+        using var foreign = new SigningFederation("another-federation");
         var settings = Settings(clients: 2, rounds: 1, minResults: 1);
         await using var coordinator = await StartAuditedAsync(settings, foreign.Coordinator);
         var trainer = new CountingTrainer();

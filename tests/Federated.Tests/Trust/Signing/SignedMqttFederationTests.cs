@@ -14,7 +14,7 @@ namespace Federated.Tests.Trust.Signing;
 public sealed class SignedMqttFederationTests : IDisposable
 {
     private static readonly TimeSpan TestTimeout = TimeSpan.FromMinutes(2);
-    private readonly TestFederation _federation = new();
+    private readonly SigningFederation _federation = new();
 
     [Theory]
     [InlineData("embedded")]

@@ -4,6 +4,7 @@ using Federated.Coordinator.Security;
 using Federated.Coordinator.Transport;
 using Federated.Shared.Codecs;
 using Federated.Trust.Cms;
+using Federated.Trust.Bundles;
 using Federated.Trust.Pki;
 using Federated.Trust.Statements;
 
@@ -11,7 +12,7 @@ namespace Federated.Tests.Trust.Signing;
 
 public sealed class SigningServiceTests : IDisposable
 {
-    private readonly TestFederation _federation = new();
+    private readonly SigningFederation _federation = new();
 
     private SigningService Service(bool requireSigned = true) =>
         new(Microsoft.Extensions.Options.Options.Create(new SigningOptions { RequireSignedUpdates = requireSigned }), TimeProvider.System, _federation.Coordinator);

@@ -1,15 +1,16 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using Federated.Trust.Bundles;
 using Federated.Trust.Pki;
 
 namespace Federated.Tests.Trust.Signing;
 
 /// <summary>A federation CA with a coordinator and sites, in memory, for signing tests.</summary>
-internal sealed class TestFederation : IDisposable
+internal sealed class SigningFederation : IDisposable
 {
-    private readonly List<X509Certificate2> _issued = [];
+    private readonly List<FederationCredentials> _issued = [];
 
-    public TestFederation(string name = "signing-tests")
+    public SigningFederation(string name = "signing-tests")
     {
         Authority = FederationAuthority.Create(name);
         Trust = FederationTrust.Create(Authority.PublicCertificate());
@@ -33,13 +34,14 @@ internal sealed class TestFederation : IDisposable
 
     private FederationCredentials Credentials(X509Certificate2 certificate)
     {
-        _issued.Add(certificate);
-        return new FederationCredentials(certificate, Trust);
+        var credentials = FederationCredentials.Create(certificate, Trust);
+        _issued.Add(credentials);
+        return credentials;
     }
 
     public void Dispose()
     {
-        foreach (var certificate in _issued) certificate.Dispose();
+        foreach (var credentials in _issued) credentials.Dispose();
         Authority.Dispose();
     }
 }
