@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using Federated.Coordinator.Persistence;
 using Federated.Coordinator.Rounds;
 using Federated.Trust.Audit;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Federated.Coordinator.Security;
@@ -14,14 +15,18 @@ namespace Federated.Coordinator.Security;
 /// task went to whom with which model, which update (by SHA-256) came back, whether it was accepted
 /// or why not, and what each round produced. Does nothing without a path.
 /// </summary>
-public sealed class AuditRecorder : IRoundObserver, IDisposable
+public sealed partial class AuditRecorder : IRoundObserver, IDisposable
 {
     private readonly AuditLog? _log;
+    private readonly ILogger<AuditRecorder> _logger;
 
-    public AuditRecorder(IOptions<AuditOptions> options, TimeProvider time)
+    public AuditRecorder(IOptions<AuditOptions> options, TimeProvider time, ILogger<AuditRecorder> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (!string.IsNullOrWhiteSpace(options.Value.Path)) _log = AuditLog.Open(options.Value.Path, time);
+        _logger = logger;
+        if (string.IsNullOrWhiteSpace(options.Value.Path)) return;
+        _log = AuditLog.Open(options.Value.Path, time);
+        LogOpened(_log.Path, _log.Count, _log.HeadHash);
     }
 
     public bool Enabled => _log is not null;
@@ -59,10 +64,18 @@ public sealed class AuditRecorder : IRoundObserver, IDisposable
         ArgumentNullException.ThrowIfNull(round);
         _log?.Append("round-finished", ("round", Text(round.Round)), ("status", round.Status.ToString()),
             ("input-model-hash", round.InputModelHash), ("output-model-hash", round.OutputModelHash), ("failure", round.FailureReason));
+        // The head hash outside the log itself: a log cut short after this entry no longer matches it.
+        if (_log is not null) LogHead(round.Round, _log.Count, _log.HeadHash);
         return Task.CompletedTask;
     }
 
     public void Dispose() => _log?.Dispose();
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Audit log {Path} open: {Entries} entries, head {Head}")]
+    private partial void LogOpened(string path, long entries, string head);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Audit log after round {Round}: {Entries} entries, head {Head}")]
+    private partial void LogHead(long round, long entries, string head);
 }
