@@ -21,6 +21,10 @@ internal static partial class ClientRunner
         var log = loggers.CreateLogger("federated-client");
         try
         {
+            // Credentials first: a wrong bundle or password should not wait for the data to load.
+            var (address, tls) = ClientCredentials.Resolve(settings.Coordinator, settings.Bundle, settings.PasswordFile, settings.Insecure);
+            if (tls is null) LogInsecure(log, address);
+            else LogMutualTls(log, tls.Identity, address);
             var (train, heldOut) = LoadData(settings);
             int heldOutCount = heldOut?.Count ?? 0;
             LogData(log, train.Count, heldOutCount, settings.ShardIndex + 1, settings.ShardCount, settings.Device);
@@ -36,7 +40,7 @@ internal static partial class ClientRunner
             };
             options.Properties["device"] = settings.Device;
             options.Properties["examples"] = train.Count.ToString(CultureInfo.InvariantCulture);
-            await using var connection = Connect(settings, loggers);
+            await using var connection = Connect(address, tls, settings, loggers);
             var client = new FederatedClient(connection, trainer, options, loggers.CreateLogger<FederatedClient>());
             var summary = await client.RunAsync(cancellationToken).ConfigureAwait(false);
             string finalModel = summary.FinalModelHash ?? "-";
@@ -55,17 +59,17 @@ internal static partial class ClientRunner
         }
     }
 
-    /// <summary>gRPC for http(s):// addresses; MQTT through a broker for mqtt://host:port/federation.</summary>
-    private static ICoordinatorConnection Connect(ClientSettings settings, ILoggerFactory loggers)
+    /// <summary>gRPC for http(s):// addresses; MQTT through a broker for mqtt(s)://host:port/federation (with TLS the device id is the certificate's identity).</summary>
+    private static ICoordinatorConnection Connect(Uri address, FederationTls? tls, ClientSettings settings, ILoggerFactory loggers)
     {
-        var address = settings.Coordinator;
-        if (address.Scheme != "mqtt") return new GrpcCoordinatorConnection(address);
+        if (address.Scheme is not ("mqtt" or "mqtts")) return new GrpcCoordinatorConnection(address, tls);
         return new MqttCoordinatorConnection(new MqttConnectionOptions
         {
             Host = address.Host,
-            Port = address.IsDefaultPort || address.Port < 0 ? 1883 : address.Port,
+            Port = address.IsDefaultPort || address.Port < 0 ? (tls is null ? 1883 : 8883) : address.Port,
             Federation = address.AbsolutePath.Trim('/'),
-            DeviceId = settings.DeviceId ?? MqttConnectionOptions.LoadOrCreateDeviceId(settings.CacheDirectory),
+            DeviceId = tls?.Identity ?? settings.DeviceId ?? MqttConnectionOptions.LoadOrCreateDeviceId(settings.CacheDirectory),
+            Tls = tls,
         }, loggers.CreateLogger<MqttCoordinatorConnection>());
     }
 
@@ -83,6 +87,12 @@ internal static partial class ClientRunner
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Local data: {Train} training and {HeldOut} held-out examples (shard {Shard} of {Shards}); device {Device}")]
     private static partial void LogData(ILogger logger, int train, int heldOut, int shard, int shards, string device);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connecting to {Address} in plain text (--insecure): no certificate, the coordinator is not authenticated. For local development only.")]
+    private static partial void LogInsecure(ILogger logger, Uri address);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connecting to {Address} with mutual TLS as {Identity}")]
+    private static partial void LogMutualTls(ILogger logger, string identity, Uri address);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Done: {Tasks} tasks completed; final model {Hash}")]
     private static partial void LogDone(ILogger logger, int tasks, string hash);

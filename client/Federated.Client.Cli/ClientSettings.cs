@@ -2,7 +2,10 @@ namespace Federated.Client.Cli;
 
 /// <summary>What the command line asked for.</summary>
 internal sealed record ClientSettings(
-    Uri Coordinator,
+    Uri? Coordinator,
+    string? Bundle,
+    string? PasswordFile,
+    bool Insecure,
     string Data,
     string LabelColumn,
     int ShardIndex,

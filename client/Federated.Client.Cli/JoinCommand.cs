@@ -8,10 +8,21 @@ internal static class JoinCommand
 {
     public static RootCommand Create()
     {
-        var coordinator = new Option<string>("--coordinator", "-c")
+        var coordinator = new Option<string?>("--coordinator", "-c")
         {
-            Description = "The coordinator: its gRPC endpoint (http:// or https://), or an MQTT broker it listens on (mqtt://host:port/federation).",
-            DefaultValueFactory = _ => "http://127.0.0.1:5050",
+            Description = "The coordinator: its gRPC endpoint (https://, or http:// with --insecure), or an MQTT broker it listens on (mqtts://host:port/federation, or mqtt:// with --insecure). Default: the bundle's address.",
+        };
+        var bundle = new Option<string?>("--bundle", "-b")
+        {
+            Description = "This site's startup bundle folder (from 'federated-trust issue site'): its certificate, the federation CA, the coordinator's address. Connections use mutual TLS.",
+        };
+        var passwordFile = new Option<string?>("--password-file")
+        {
+            Description = "A file whose first line is the bundle's password (default: the FEDERATED_BUNDLE_PASSWORD environment variable).",
+        };
+        var insecure = new Option<bool>("--insecure")
+        {
+            Description = "Plain text without a certificate, for local development only: the coordinator must run with Security:Mode=Insecure.",
         };
         var data = new Option<string>("--data", "-d")
         {
@@ -66,7 +77,7 @@ internal static class JoinCommand
         };
         var deviceId = new Option<string?>("--device-id")
         {
-            Description = "MQTT only: this device's stable id on the broker (default: one made up once and kept in the cache folder).",
+            Description = "MQTT without a bundle only: this device's stable id on the broker (default: one made up once and kept in the cache folder; with a bundle, the certificate's identity).",
         };
         var maxAttempts = new Option<int>("--max-attempts")
         {
@@ -75,13 +86,17 @@ internal static class JoinCommand
 
         var root = new RootCommand("Joins a Federated federation and trains on local data with TorchSharp; the data never leaves this machine.")
         {
-            coordinator, data, labelColumn, shard, shardSeed, heldOut, limit, device, name, threads, cache, topK, deviceId, maxAttempts,
+            coordinator, bundle, passwordFile, insecure, data, labelColumn, shard, shardSeed, heldOut, limit, device, name, threads, cache, topK, deviceId, maxAttempts,
         };
         root.Validators.Add(result =>
         {
             // Validators see only what was typed (defaults are filled in later): check a given address.
             if (result.GetValue(coordinator) is { } address && !TryParseAddress(address, out _))
-                result.AddError($"--coordinator '{address}' is not an http://, https:// or mqtt://host:port/federation address.");
+                result.AddError($"--coordinator '{address}' is not an https://, http://, mqtts:// or mqtt://host:port/federation address.");
+            if (result.GetValue(insecure) && result.GetValue(bundle) is not null)
+                result.AddError("--insecure and --bundle conflict: a bundle means mutual TLS; drop one of them.");
+            if (result.GetValue(deviceId) is not null && result.GetValue(bundle) is not null)
+                result.AddError("--device-id and --bundle conflict: with a bundle the device id is the certificate's identity.");
             if (result.GetValue(deviceId) is { } id && !Protocol.MqttTopics.IsValidLevel(id))
                 result.AddError($"--device-id '{id}' must be 1 to 128 characters without '/', '+' or '#'.");
             if (result.GetValue(shard) is { } text && !TryParseShard(text, out _, out _))
@@ -99,7 +114,7 @@ internal static class JoinCommand
             _ = TryParseShard(result.GetValue(shard), out int shardIndex, out int shardCount);
             _ = TryParseAddress(result.GetValue(coordinator), out var address);
             var settings = new ClientSettings(
-                address!, result.GetValue(data)!, result.GetValue(labelColumn)!,
+                address, result.GetValue(bundle), result.GetValue(passwordFile), result.GetValue(insecure), result.GetValue(data)!, result.GetValue(labelColumn)!,
                 shardIndex, shardCount, result.GetValue(shardSeed), result.GetValue(heldOut), result.GetValue(limit),
                 result.GetValue(device)!, result.GetValue(name)!, result.GetValue(threads), result.GetValue(cache)!, result.GetValue(maxAttempts), result.GetValue(topK), result.GetValue(deviceId));
             return ClientRunner.RunAsync(settings, cancellationToken);
@@ -109,7 +124,7 @@ internal static class JoinCommand
 
     private static bool TryParseAddress(string? text, out Uri? address) =>
         Uri.TryCreate(text, UriKind.Absolute, out address)
-        && (address.Scheme is "http" or "https" || (address.Scheme == "mqtt" && Protocol.MqttTopics.IsValidLevel(address.AbsolutePath.Trim('/'))));
+        && (address.Scheme is "http" or "https" || (address.Scheme is "mqtt" or "mqtts" && Protocol.MqttTopics.IsValidLevel(address.AbsolutePath.Trim('/'))));
 
     /// <summary>Parses "K/N" (1-based) into a 0-based index and a count; null means the whole dataset.</summary>
     internal static bool TryParseShard(string? text, out int index, out int count)

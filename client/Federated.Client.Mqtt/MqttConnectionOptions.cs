@@ -1,3 +1,4 @@
+using Federated.Client.Connection;
 using Federated.Protocol;
 
 namespace Federated.Client.Mqtt;
@@ -17,6 +18,12 @@ public sealed class MqttConnectionOptions
     /// the device's session (replies sent while it was away) under it.
     /// </summary>
     public string DeviceId { get; set; } = "";
+
+    /// <summary>
+    /// Mutual TLS with the broker: this device's certificate and the pinned federation CA. The device
+    /// id must then be the certificate's identity (the broker refuses any other). Null: plain text.
+    /// </summary>
+    public FederationTls? Tls { get; set; }
 
     public string? Username { get; set; }
 
@@ -57,6 +64,8 @@ public sealed class MqttConnectionOptions
         if (Port is < 1 or > 65535) throw new ArgumentException($"MqttConnectionOptions.Port must be between 1 and 65535 (got {Port}).");
         if (!MqttTopics.IsValidLevel(Federation)) throw new ArgumentException($"MqttConnectionOptions.Federation '{Federation}' cannot be a topic level.");
         if (!MqttTopics.IsValidLevel(DeviceId)) throw new ArgumentException($"MqttConnectionOptions.DeviceId '{DeviceId}' must be 1 to 128 characters without '/', '+', '#'.");
+        if (Tls is not null && !string.Equals(DeviceId, Tls.Identity, StringComparison.Ordinal))
+            throw new ArgumentException($"MqttConnectionOptions.DeviceId '{DeviceId}' must be the identity of MqttConnectionOptions.Tls's certificate, '{Tls.Identity}'.");
         if (RequestTimeout <= TimeSpan.Zero || SecureStepTimeout <= TimeSpan.Zero || DownloadStallTimeout <= TimeSpan.Zero)
             throw new ArgumentException("MqttConnectionOptions timeouts must be positive.");
         if (SessionExpiry < TimeSpan.Zero || SessionExpiry.TotalSeconds > uint.MaxValue) throw new ArgumentException("MqttConnectionOptions.SessionExpiry is out of range.");

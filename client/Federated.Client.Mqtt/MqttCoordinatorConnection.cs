@@ -75,7 +75,7 @@ public sealed partial class MqttCoordinatorConnection : ICoordinatorConnection
         }
     }
 
-    public string Address => $"mqtt://{_options.Host}:{_options.Port}/{_topics.Root}";
+    public string Address => $"{(_options.Tls is null ? "mqtt" : "mqtts")}://{_options.Host}:{_options.Port}/{_topics.Root}";
 
     public bool IsConnected => _client.IsConnected;
 
@@ -277,6 +277,16 @@ public sealed partial class MqttCoordinatorConnection : ICoordinatorConnection
                 .WithWillRetain()
                 .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
             if (!string.IsNullOrEmpty(_options.Username)) builder = builder.WithCredentials(_options.Username, _options.Password);
+            if (_options.Tls is { } tls)
+            {
+                builder = builder.WithTlsOptions(o => o
+                    .UseTls()
+                    .WithTargetHost(_options.Host)
+                    .WithClientCertificates([tls.Credentials.Certificate])
+                    .WithSslProtocols(System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13)
+                    .WithRevocationMode(System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck)
+                    .WithCertificateValidationHandler(e => tls.AcceptServer(e.Certificate, e.SslPolicyErrors)));
+            }
             MqttClientConnectResult result;
             try
             {
@@ -284,7 +294,9 @@ public sealed partial class MqttCoordinatorConnection : ICoordinatorConnection
             }
             catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Adapter.MqttConnectingFailedException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                throw new RpcException(new Status(StatusCode.Unavailable, $"cannot reach the MQTT broker at {_options.Host}:{_options.Port}: {e.Message}"));
+                // A refused server certificate surfaces as a bare handshake failure: say why.
+                string refusal = _options.Tls?.LastRefusal is { } why ? $" ({why})" : "";
+                throw new RpcException(new Status(StatusCode.Unavailable, $"cannot reach the MQTT broker at {_options.Host}:{_options.Port}: {e.Message}{refusal}"));
             }
             catch (InvalidOperationException e)
             {

@@ -1,10 +1,14 @@
+using Federated.Coordinator.Security;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Federated.Coordinator.Host;
 
 /// <summary>
 /// Kestrel settings of the coordinator executable. Configuration still wins: every Kestrel option can
-/// be set under <c>Kestrel</c> (e.g. <c>Kestrel:Limits:Http2:InitialStreamWindowSize</c>).
+/// be set under <c>Kestrel</c> (e.g. <c>Kestrel:Limits:Http2:InitialStreamWindowSize</c>). Every
+/// https:// endpoint is a mutual-TLS endpoint of the federation (<c>Security</c> section).
 /// </summary>
 internal static class CoordinatorKestrel
 {
@@ -27,9 +31,25 @@ internal static class CoordinatorKestrel
         {
             kestrel.Limits.Http2.InitialStreamWindowSize = StreamWindowBytes;
             kestrel.Limits.Http2.InitialConnectionWindowSize = ConnectionWindowBytes;
+            kestrel.UseFederationHttpsDefaults();
         });
         // Registered after the defaults above, so settings from configuration override them.
         builder.Services.Configure<KestrelServerOptions>(builder.Configuration.GetSection("Kestrel"));
         return builder;
+    }
+
+    /// <summary>
+    /// Under mutual TLS, refuses to run with a plain-text endpoint (an http:// URL left in
+    /// configuration): such an endpoint would let anyone reach the service without a certificate.
+    /// </summary>
+    public static void RequireTlsEndpoints(IServiceProvider services)
+    {
+        if (!services.GetRequiredService<TransportSecurity>().IsMutualTls) return;
+        var addresses = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var plain = addresses.Where(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase)).ToList();
+        if (plain.Count > 0)
+            throw new InvalidOperationException(
+                $"{SecurityOptions.SectionName}:Mode is {TransportSecurityMode.MutualTls} but Kestrel listens in plain text on {string.Join(", ", plain)}: " +
+                $"use https:// URLs (Urls, Kestrel:Endpoints) or set {SecurityOptions.SectionName}:Mode={TransportSecurityMode.Insecure} for local development.");
     }
 }

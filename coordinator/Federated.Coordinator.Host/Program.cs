@@ -4,7 +4,8 @@ using Federated.Coordinator.Hosting;
 using Federated.Coordinator.Mqtt;
 
 // The coordinator: options come from appsettings.json, then environment variables
-// (Federation__Rounds=5), then the command line (--Federation:Rounds 5 --urls http://0.0.0.0:5050).
+// (Federation__Rounds=5), then the command line (--Federation:Rounds 5 --urls https://0.0.0.0:5050).
+// Transports use mutual TLS with the bundle in Security:Bundle unless Security:Mode is Insecure.
 // The content root is the executable's folder, so its appsettings.json is found from any working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.UseCoordinatorKestrelDefaults();
@@ -24,4 +25,14 @@ if (!string.Equals(builder.Configuration[$"{CentralEvaluationOptions.SectionName
 var app = builder.Build();
 app.MapFederatedCoordinator();
 app.MapGet("/", () => "Federated coordinator: gRPC service federated.v1.Coordinator (HTTP/2).");
-await app.RunAsync().ConfigureAwait(false);
+await app.StartAsync().ConfigureAwait(false);
+try
+{
+    CoordinatorKestrel.RequireTlsEndpoints(app.Services);
+}
+catch (InvalidOperationException)
+{
+    await app.StopAsync().ConfigureAwait(false);
+    throw;
+}
+await app.WaitForShutdownAsync().ConfigureAwait(false);

@@ -11,7 +11,11 @@ namespace Federated.Coordinator.Mqtt;
 /// does for a call: all decisions stay in the gateway; this translates, reassembles chunked uploads
 /// and publishes models as retained chunks. Never throws for bad input: it answers with an error.
 /// </summary>
-internal sealed class MqttCallHandler(ClientGateway gateway, ResumableUploads uploads, RetainedModelPublisher models, TimeProvider time)
+/// <param name="devicesAuthenticated">
+/// The broker authenticated every device by certificate and checked that its device id is the
+/// certificate's identity (mutual TLS): a device then joins as that identity and acts only as it.
+/// </param>
+internal sealed class MqttCallHandler(ClientGateway gateway, ResumableUploads uploads, RetainedModelPublisher models, TimeProvider time, bool devicesAuthenticated = false)
 {
     private static readonly int HeartbeatIntervalMs = (int)TimeSpan.FromSeconds(10).TotalMilliseconds;
 
@@ -51,9 +55,16 @@ internal sealed class MqttCallHandler(ClientGateway gateway, ResumableUploads up
     private async Task<MqttReply> JoinAsync(string device, JoinRequest join, CancellationToken cancellationToken)
     {
         if (join.Name.Length > 200) return Error(StatusCode.InvalidArgument, "The client name is longer than 200 characters.");
+        string? requested = join.ClientId;
+        if (devicesAuthenticated)
+        {
+            // The device is its certificate's identity; it cannot ask to be anyone else.
+            if (!string.IsNullOrEmpty(requested) && !string.Equals(requested, device, StringComparison.Ordinal)) return NotThisDevice(device, requested);
+            requested = device;
+        }
         // Joining is the act of naming oneself, so it rebinds the client to this device (an app reinstalled
         // with its saved id); the other calls must then come from here.
-        string clientId = await gateway.JoinAsync(join.ClientId, join.Name, cancellationToken, WireMapping.FromProto(join.Codecs)).ConfigureAwait(false);
+        string clientId = await gateway.JoinAsync(requested, join.Name, cancellationToken, WireMapping.FromProto(join.Codecs)).ConfigureAwait(false);
         _deviceOfClient[clientId] = device;
         _clientOfDevice[device] = clientId;
         return new MqttReply { Join = new JoinReply { ClientId = clientId, MaxChunkBytes = gateway.ChunkBytes, HeartbeatIntervalMs = HeartbeatIntervalMs } };
@@ -162,11 +173,17 @@ internal sealed class MqttCallHandler(ClientGateway gateway, ResumableUploads up
             : new MqttReply { SecureStep = new SecureStepReply { Outcome = SecureStepReply.Types.Outcome.Rejected, Reason = reason } };
     }
 
-    /// <summary>A refusal when <paramref name="clientId"/> joined from another device; null when the request may proceed.</summary>
-    private MqttReply? Impostor(string device, string clientId) =>
-        _deviceOfClient.TryGetValue(clientId, out string? owner) && !string.Equals(owner, device, StringComparison.Ordinal)
+    /// <summary>A refusal when <paramref name="clientId"/> joined from another device (or, authenticated, is not this device); null when the request may proceed.</summary>
+    private MqttReply? Impostor(string device, string clientId)
+    {
+        if (devicesAuthenticated) return string.Equals(clientId, device, StringComparison.Ordinal) ? null : NotThisDevice(device, clientId);
+        return _deviceOfClient.TryGetValue(clientId, out string? owner) && !string.Equals(owner, device, StringComparison.Ordinal)
             ? Error(StatusCode.PermissionDenied, $"Client '{clientId}' joined from another device; join again from this one.")
             : null;
+    }
+
+    private static MqttReply NotThisDevice(string device, string clientId) =>
+        Error(StatusCode.PermissionDenied, $"Device '{device}' is authenticated as itself and cannot act for client '{(clientId.Length <= 130 ? clientId : clientId[..130] + "…")}'.");
 
     private static MqttReply UnknownClient(string clientId) => Error(StatusCode.NotFound, ClientGateway.UnknownClientDetail(clientId));
 

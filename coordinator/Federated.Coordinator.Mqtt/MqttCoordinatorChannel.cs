@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using Federated.Coordinator.Security;
 using Federated.Coordinator.Transport;
 using Federated.Protocol;
 using Google.Protobuf;
@@ -37,8 +38,11 @@ public sealed partial class MqttCoordinatorChannel : BackgroundService
     private readonly TaskCompletionSource _firstConnection = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CancellationToken _stopping;
 
-    public MqttCoordinatorChannel(ClientGateway gateway, IOptions<MqttChannelOptions> options, TimeProvider time, ILogger<MqttCoordinatorChannel> logger)
+    private readonly TransportSecurity _security;
+
+    public MqttCoordinatorChannel(ClientGateway gateway, IOptions<MqttChannelOptions> options, TransportSecurity security, TimeProvider time, ILogger<MqttCoordinatorChannel> logger)
     {
+        ArgumentNullException.ThrowIfNull(security);
         ArgumentNullException.ThrowIfNull(gateway);
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -47,7 +51,9 @@ public sealed partial class MqttCoordinatorChannel : BackgroundService
         _logger = logger;
         _maxRequestBytes = gateway.ChunkBytes + EnvelopeSlack;
         _models = new RetainedModelPublisher(_topics, gateway.ChunkBytes, _options.RetainedModels);
-        _handler = new MqttCallHandler(gateway, new ResumableUploads(_options.MaxPendingUploads, _options.UploadIdleTimeout, time), _models, time);
+        _security = security;
+        // Under mutual TLS the broker has checked that a device's id is its certificate's identity.
+        _handler = new MqttCallHandler(gateway, new ResumableUploads(_options.MaxPendingUploads, _options.UploadIdleTimeout, time), _models, time, devicesAuthenticated: security.IsMutualTls);
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client.DisconnectedAsync += _ =>
@@ -106,12 +112,24 @@ public sealed partial class MqttCoordinatorChannel : BackgroundService
             })
             .WithEndPoint(new DnsEndPoint(_options.Host, _options.Port))
             .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId($"federated-coordinator-{_options.Federation}")
+            .WithClientId(_security.IsMutualTls ? _security.Identity : $"federated-coordinator-{_options.Federation}")
             .WithCleanStart(false)
             .WithSessionExpiryInterval((uint)_options.SessionExpiry.TotalSeconds)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
             .WithTimeout(TimeSpan.FromSeconds(10));
         if (!string.IsNullOrEmpty(_options.Username)) builder = builder.WithCredentials(_options.Username, _options.Password);
+        if (_security.IsMutualTls)
+        {
+            // The broker (embedded or Mosquitto) presents the coordinator's certificate: pinned to the
+            // federation CA, the coordinator role and the host name; this side shows the same certificate.
+            builder = builder.WithTlsOptions(tls => tls
+                .UseTls()
+                .WithTargetHost(_options.Host)
+                .WithClientCertificates([_security.Certificate])
+                .WithSslProtocols(System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13)
+                .WithRevocationMode(System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck)
+                .WithCertificateValidationHandler(e => _security.AcceptServer(e.Certificate, e.SslPolicyErrors, "MQTT channel")));
+        }
         var result = await _client.ConnectAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
         // The broker may have restarted and lost its retained models: publish again on demand.
         _models.Forget();
@@ -137,9 +155,10 @@ public sealed partial class MqttCoordinatorChannel : BackgroundService
             // Parsed here, while the received buffer is valid; handled off the receive loop, which
             // must not wait for a long poll or a secure phase.
             var reply = Parse(message, out var request);
-            string? responseTopic = message.ResponseTopic;
+            // Always the device's own reply topic, whatever response topic it names: a device must not
+            // make the coordinator publish into another device's replies.
+            string responseTopic = _topics.Replies(device);
             byte[]? correlation = message.CorrelationData;
-            if (string.IsNullOrEmpty(responseTopic)) responseTopic = _topics.Replies(device);
             _ = reply is not null
                 ? RecordAndReplyAsync(device, reply, responseTopic, correlation)
                 : HandleAsync(device, request!, responseTopic, correlation);

@@ -4,16 +4,20 @@ using Grpc.Net.Client;
 
 namespace Federated.Client.Connection;
 
-/// <summary>A coordinator reached over gRPC (HTTP/2; plain text for <c>http://</c> addresses).</summary>
+/// <summary>
+/// A coordinator reached over gRPC (HTTP/2): mutual TLS for <c>https://</c> addresses with
+/// <see cref="FederationTls"/>, plain text for <c>http://</c> addresses (local development only).
+/// </summary>
 public sealed class GrpcCoordinatorConnection : ICoordinatorConnection
 {
     private readonly GrpcChannel _channel;
     private readonly bool _ownsChannel;
     private readonly Protocol.Coordinator.CoordinatorClient _client;
 
-    public GrpcCoordinatorConnection(Uri address)
+    /// <param name="tls">This site's certificate and the pinned federation CA; required for https://, refused for http://.</param>
+    public GrpcCoordinatorConnection(Uri address, FederationTls? tls = null)
     {
-        _channel = CreateChannel(address);
+        _channel = CreateChannel(address, tls);
         Address = address.ToString();
         _ownsChannel = true;
         _client = new Protocol.Coordinator.CoordinatorClient(_channel);
@@ -31,19 +35,26 @@ public sealed class GrpcCoordinatorConnection : ICoordinatorConnection
     /// <summary>
     /// A channel for the coordinator at <paramref name="address"/>. It opens more HTTP/2 connections
     /// when one has as many streams open as the server allows (100 by default in Kestrel), since
-    /// every waiting client holds a long poll.
+    /// every waiting client holds a long poll. An https:// address needs <paramref name="tls"/>: the
+    /// coordinator is trusted only through the federation CA, never through the system's store.
     /// </summary>
-    public static GrpcChannel CreateChannel(Uri address)
+    public static GrpcChannel CreateChannel(Uri address, FederationTls? tls = null)
     {
         ArgumentNullException.ThrowIfNull(address);
         if (address.Scheme is not ("http" or "https"))
             throw new ArgumentException($"The coordinator address '{address}' must start with http:// or https://.", nameof(address));
+        if (address.Scheme == "https" && tls is null)
+            throw new ArgumentException($"The coordinator address '{address}' is https://: give this site's credentials (a bundle) so the federation CA is pinned and the client certificate sent.", nameof(tls));
+        if (address.Scheme == "http" && tls is not null)
+            throw new ArgumentException($"The coordinator address '{address}' is plain http://, but TLS credentials were given: use https://.", nameof(address));
+        var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true };
+        if (tls is not null) handler.SslOptions = tls.ClientOptions();
         return GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
             // Chunks stay below gRPC's default 4 MiB ceiling; keep it as a guard.
             MaxReceiveMessageSize = 4 * 1024 * 1024,
             MaxSendMessageSize = 4 * 1024 * 1024,
-            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+            HttpHandler = handler,
             DisposeHttpClient = true,
         });
     }

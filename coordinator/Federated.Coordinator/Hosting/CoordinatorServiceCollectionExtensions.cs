@@ -17,12 +17,14 @@ public static class CoordinatorServiceCollectionExtensions
 {
     /// <summary>
     /// Registers a coordinator: options from the <c>Federation</c> section (validated at start-up,
-    /// errors name the key), the SQLite store, FedAvg, the round orchestrator and the gRPC service.
+    /// errors name the key), transport security from the <c>Security</c> section (mutual TLS unless
+    /// <c>Security:Mode</c> is <c>Insecure</c>), the SQLite store, FedAvg, the round orchestrator and the gRPC service.
     /// Register an <see cref="Evaluation.ICentralEvaluator"/> as well to evaluate every round centrally.
     /// </summary>
     public static IServiceCollection AddFederatedCoordinator(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        services.AddFederatedTransportSecurity(configuration);
         services.AddOptions<FederationOptions>()
             .Bind(configuration.GetSection(FederationOptions.SectionName), binder => binder.ErrorOnUnknownConfiguration = true)
             .ValidateOnStart();
@@ -48,6 +50,8 @@ public static class CoordinatorServiceCollectionExtensions
             // Chunks are at most Federation:ChunkBytes (< 4 MiB); keep gRPC's 4 MiB message ceiling.
             grpc.MaxReceiveMessageSize = 4 * 1024 * 1024;
             grpc.MaxSendMessageSize = 4 * 1024 * 1024;
+            // Under mutual TLS every call's certificate is checked again (revocation on open connections).
+            grpc.Interceptors.Add<ClientCertificateInterceptor>();
         });
         return services;
     }

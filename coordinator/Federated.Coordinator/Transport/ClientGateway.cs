@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
 using Federated.Coordinator.Options;
 using Federated.Coordinator.Persistence;
 using Federated.Coordinator.Rounds;
@@ -6,6 +7,7 @@ using Federated.Coordinator.Security;
 using Federated.Coordinator.Validation;
 using Federated.Shared.Codecs;
 using Federated.Shared.Parameters;
+using Federated.Trust.Pki;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TaskStatus = Federated.Coordinator.Persistence.TaskStatus;
@@ -75,11 +77,16 @@ public sealed partial class ClientGateway(
 
     public int ChunkBytes => _options.ChunkBytes;
 
+    /// <param name="clientId">The id to join as: the certificate's identity when <paramref name="certificate"/> is given, else the id the client asked for (null or empty: a new one).</param>
     /// <param name="codecs">Codecs the client understands besides FP32; unknown values are ignored.</param>
-    public async Task<string> JoinAsync(string? clientId, string name, CancellationToken cancellationToken, IReadOnlyList<CodecKind>? codecs = null)
+    /// <param name="certificate">The certificate the transport authenticated the client with (mutual TLS), kept on the session; null on unauthenticated transports.</param>
+    public async Task<string> JoinAsync(string? clientId, string name, CancellationToken cancellationToken, IReadOnlyList<CodecKind>? codecs = null, X509Certificate2? certificate = null)
     {
+        if (certificate is not null && !string.Equals(clientId, FederationIdentity.Of(certificate), StringComparison.Ordinal))
+            throw new ArgumentException($"A client authenticated by certificate '{certificate.Subject}' joins as its identity, not as '{clientId}'.", nameof(clientId));
         string displayName = string.IsNullOrWhiteSpace(name) ? "unnamed" : name.Trim();
         var session = registry.Join(clientId, displayName, codecs);
+        session.Certificate = certificate;
         var now = time.GetUtcNow();
         await store.UpsertClientAsync(new ClientRecord(session.ClientId, displayName, session.JoinedAt, now), cancellationToken).ConfigureAwait(false);
         LogJoined(session.ClientId, displayName, registry.Count);

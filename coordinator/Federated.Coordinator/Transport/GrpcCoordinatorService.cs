@@ -1,4 +1,5 @@
 using Federated.Coordinator.Rounds;
+using Federated.Coordinator.Security;
 using Federated.Protocol;
 using Google.Protobuf;
 using Grpc.Core;
@@ -7,7 +8,9 @@ namespace Federated.Coordinator.Transport;
 
 /// <summary>
 /// The gRPC face of <see cref="ClientGateway"/>: translates messages, streams models and results
-/// in chunks (no message over 4 MB), and turns protocol misuse into clear gRPC status codes.
+/// in chunks (no message over 4 MB), and turns protocol misuse into clear gRPC status codes. Under
+/// mutual TLS a caller acts only as its certificate's identity (<see cref="CallerIdentity"/>);
+/// FetchGlobalModel needs a valid certificate (checked for every call) but no join.
 /// </summary>
 public sealed class GrpcCoordinatorService(ClientGateway gateway, UploadBuffers uploads, GlobalModelCatalog globalModels) : Protocol.Coordinator.CoordinatorBase
 {
@@ -20,12 +23,15 @@ public sealed class GrpcCoordinatorService(ClientGateway gateway, UploadBuffers 
     {
         if (request.Name.Length > 200)
             throw new RpcException(new Status(StatusCode.InvalidArgument, "The client name is longer than 200 characters."));
-        string clientId = await gateway.JoinAsync(request.ClientId, request.Name, context.CancellationToken, WireMapping.FromProto(request.Codecs)).ConfigureAwait(false);
+        // Under mutual TLS the client is its certificate's identity; the name sent is only a display name.
+        string? requested = CallerIdentity.ClientIdForJoin(context, request.ClientId);
+        string clientId = await gateway.JoinAsync(requested, request.Name, context.CancellationToken, WireMapping.FromProto(request.Codecs), CallerIdentity.CertificateOf(context)).ConfigureAwait(false);
         return new JoinReply { ClientId = clientId, MaxChunkBytes = gateway.ChunkBytes, HeartbeatIntervalMs = HeartbeatIntervalMs };
     }
 
     public override async Task<PullTaskReply> PullTask(PullTaskRequest request, ServerCallContext context)
     {
+        CallerIdentity.Authorize(context, request.ClientId);
         var wait = TimeSpan.FromMilliseconds(Math.Max(0, request.WaitMs));
         var outcome = await gateway.PullAsync(request.ClientId, wait, context.CancellationToken).ConfigureAwait(false);
         return WireMapping.ToProto(outcome) ?? throw UnknownClient(request.ClientId);
@@ -33,6 +39,7 @@ public sealed class GrpcCoordinatorService(ClientGateway gateway, UploadBuffers 
 
     public override async Task DownloadModel(DownloadModelRequest request, IServerStreamWriter<ModelChunk> responseStream, ServerCallContext context)
     {
+        CallerIdentity.Authorize(context, request.ClientId);
         if (!gateway.Heartbeat(request.ClientId)) throw UnknownClient(request.ClientId);
         var codec = WireMapping.FromProto(request.Codec)
             ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"Unknown codec {request.Codec}."));
@@ -88,6 +95,7 @@ public sealed class GrpcCoordinatorService(ClientGateway gateway, UploadBuffers 
         if (!await requestStream.MoveNext(cancellationToken).ConfigureAwait(false) || requestStream.Current.PartCase != ResultChunk.PartOneofCase.Header)
             throw new RpcException(new Status(StatusCode.InvalidArgument, "An upload starts with a ResultHeader message."));
         var header = requestStream.Current.Header;
+        CallerIdentity.Authorize(context, header.ClientId);
         if (header.PayloadBytes is < 0 or > MaxPayloadBytes)
             return await RefuseAsync(header, $"declared payload of {header.PayloadBytes} bytes is outside [0, {MaxPayloadBytes}]", cancellationToken).ConfigureAwait(false);
 
@@ -122,6 +130,7 @@ public sealed class GrpcCoordinatorService(ClientGateway gateway, UploadBuffers 
         if (!await requestStream.MoveNext(cancellationToken).ConfigureAwait(false) || requestStream.Current.PartCase != SecureStepChunk.PartOneofCase.Header)
             throw new RpcException(new Status(StatusCode.InvalidArgument, "A secure-aggregation step starts with a SecureStepHeader message."));
         var header = requestStream.Current.Header;
+        CallerIdentity.Authorize(context, header.ClientId);
         if (header.PayloadBytes is < 0 or > MaxPayloadBytes)
             return Refused($"declared message of {header.PayloadBytes} bytes is outside [0, {MaxPayloadBytes}]");
 
@@ -146,8 +155,11 @@ public sealed class GrpcCoordinatorService(ClientGateway gateway, UploadBuffers 
 
     private static SecureStepReply Refused(string reason) => new() { Outcome = SecureStepReply.Types.Outcome.Rejected, Reason = reason };
 
-    public override Task<HeartbeatReply> Heartbeat(HeartbeatRequest request, ServerCallContext context) =>
-        Task.FromResult(new HeartbeatReply { Known = gateway.Heartbeat(request.ClientId) });
+    public override Task<HeartbeatReply> Heartbeat(HeartbeatRequest request, ServerCallContext context)
+    {
+        CallerIdentity.Authorize(context, request.ClientId);
+        return Task.FromResult(new HeartbeatReply { Known = gateway.Heartbeat(request.ClientId) });
+    }
 
     private async Task<UploadReply> RefuseAsync(ResultHeader header, string reason, CancellationToken cancellationToken)
     {

@@ -103,6 +103,9 @@ internal sealed class SimulationHost : IAsyncDisposable
             ["Federation:ClientTimeout"] = Invariant(ClientTimeout),
             ["Federation:FederatedEvaluation"] = "false",
             ["Federation:DatabasePath"] = databasePath,
+            // Virtual clients in this process (in-process, or gRPC over loopback to time the transport):
+            // no network peers to authenticate, so plain text, said explicitly.
+            ["Security:Mode"] = "Insecure",
             ["Federation:Training:Epochs"] = Invariant(training.Epochs),
             ["Federation:Training:BatchSize"] = Invariant(training.BatchSize),
             ["Federation:Training:LearningRate"] = Invariant(training.LearningRate),

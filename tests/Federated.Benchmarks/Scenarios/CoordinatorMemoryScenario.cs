@@ -121,6 +121,8 @@ internal static class CoordinatorMemoryScenario
         start.ArgumentList.Add(host);
         var environment = start.Environment;
         environment["Urls"] = $"http://127.0.0.1:{port}";
+        // Measures the coordinator's memory, not TLS: plain text, said explicitly.
+        environment["Security__Mode"] = "Insecure";
         environment["Logging__LogLevel__Default"] = "Warning";
         environment["CentralEvaluation__Dataset"] = "none";
         environment["Federation__Model"] = "cnn";

@@ -1,6 +1,7 @@
 using Federated.Coordinator.Hosting;
 using Federated.Coordinator.Mqtt;
 using Federated.Coordinator.Persistence;
+using Federated.Coordinator.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -39,7 +40,9 @@ internal sealed class LoopbackCoordinator : IAsyncDisposable
 
     /// <summary>
     /// Starts a coordinator with <paramref name="settings"/> (keys below <c>Federation</c>, e.g. "Rounds";
-    /// keys starting with <c>Mqtt:</c> configure the MQTT channel, which is off unless they enable it).
+    /// keys starting with <c>Mqtt:</c> configure the MQTT channel, which is off unless they enable it;
+    /// keys starting with <c>Security:</c> configure transport security, which is plain text
+    /// (<c>Security:Mode=Insecure</c>) unless they say otherwise: mutual TLS then covers gRPC and MQTT).
     /// Its database lives in <paramref name="directory"/> when given (the caller then deletes it), else in a fresh temporary folder.
     /// </summary>
     public static async Task<LoopbackCoordinator> StartAsync(IDictionary<string, string?> settings, Action<IServiceCollection>? configure = null, string? directory = null)
@@ -48,15 +51,20 @@ internal sealed class LoopbackCoordinator : IAsyncDisposable
         directory ??= Path.Combine(Path.GetTempPath(), "federated-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
         string database = Path.Combine(directory, "coordinator.db");
-        var configuration = new Dictionary<string, string?> { ["Federation:DatabasePath"] = database };
+        // Plain text unless a test asks for mutual TLS: the fixture says so explicitly.
+        var configuration = new Dictionary<string, string?> { ["Federation:DatabasePath"] = database, ["Security:Mode"] = "Insecure" };
         foreach (var (key, value) in settings)
-            configuration[key.StartsWith(MqttChannelOptions.SectionName + ":", StringComparison.Ordinal) ? key : "Federation:" + key] = value;
+            configuration[IsSectionKey(key) ? key : "Federation:" + key] = value;
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information)
             .AddFilter("Microsoft", LogLevel.Warning).AddFilter("Grpc", LogLevel.Warning).AddFilter("MQTTnet", LogLevel.Warning);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            listen.UseFederationTransport();
+        }));
         builder.Services.AddFederatedCoordinator(builder.Configuration);
         builder.Services.AddFederatedMqtt(builder.Configuration);
         configure?.Invoke(builder.Services);
@@ -67,6 +75,9 @@ internal sealed class LoopbackCoordinator : IAsyncDisposable
         if (app.Services.GetService<MqttCoordinatorChannel>() is { } mqtt) await mqtt.FirstConnection.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         return new LoopbackCoordinator(app, directory, database, ownsDirectory);
     }
+
+    private static bool IsSectionKey(string key) =>
+        key.StartsWith(MqttChannelOptions.SectionName + ":", StringComparison.Ordinal) || key.StartsWith(SecurityOptions.SectionName + ":", StringComparison.Ordinal);
 
     /// <summary>Opens the coordinator's database with a second, independent store, as a later reader would.</summary>
     public async Task<SqliteCoordinatorStore> OpenStoreAsync()

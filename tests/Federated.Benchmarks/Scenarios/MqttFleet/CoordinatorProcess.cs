@@ -36,6 +36,8 @@ internal sealed class CoordinatorProcess : IAsyncDisposable
         start.ArgumentList.Add(CoordinatorHostBuild.Assembly());
         var environment = start.Environment;
         environment["Urls"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{LoopbackPorts.Free()}");
+        // Measures fleets, not TLS: plain text, said explicitly.
+        environment["Security__Mode"] = "Insecure";
         // Per-update information lines would cost the coordinator more than the updates; the channel's start is the readiness signal.
         environment["Logging__LogLevel__Default"] = "Warning";
         environment["Logging__LogLevel__Federated.Coordinator.Mqtt.MqttCoordinatorChannel"] = "Information";

@@ -35,6 +35,8 @@ internal sealed class InProcessCoordinator : IAsyncDisposable
         var configuration = new Dictionary<string, string?>
         {
             ["Federation:DatabasePath"] = Path.Combine(directory, "coordinator.db"),
+            // Measures fleets, not TLS: plain text, said explicitly.
+            ["Security:Mode"] = "Insecure",
             ["Mqtt:Enabled"] = "true",
             ["Mqtt:Broker"] = "Embedded",
             ["Mqtt:Port"] = mqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
