@@ -304,6 +304,10 @@ public sealed partial class MqttCoordinatorConnection : ICoordinatorConnection
                 // (a broker restart, lost signal): transient, so the task loop retries after its backoff.
                 throw new RpcException(new Status(StatusCode.Unavailable, $"the connection to the MQTT broker at {_options.Host}:{_options.Port} is still closing: {e.Message}"));
             }
+            // MQTTnet hands a refused CONNACK back as a result (a broker that does not accept this
+            // device's certificate or id): no connection, and retrying will not change the verdict soon.
+            if (result.ResultCode != MqttClientConnectResultCode.Success)
+                throw new RpcException(new Status(StatusCode.PermissionDenied, $"the MQTT broker at {_options.Host}:{_options.Port} refused device '{_options.DeviceId}': {result.ResultCode} {result.ReasonString}".TrimEnd()));
             if (!result.IsSessionPresent) await SubscribeAsync(_replyTopic, cancellationToken).ConfigureAwait(false);
             await PublishPresenceAsync(MqttTopics.Online, cancellationToken).ConfigureAwait(false);
             LogConnected(Address, result.IsSessionPresent);

@@ -131,6 +131,9 @@ public sealed partial class MqttCoordinatorChannel : BackgroundService
                 .WithCertificateValidationHandler(e => _security.AcceptServer(e.Certificate, e.SslPolicyErrors, "MQTT channel")));
         }
         var result = await _client.ConnectAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
+        // A refused CONNACK comes back as a result, not an exception: the retry loop logs it and tries again.
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+            throw new InvalidOperationException($"the broker refused the coordinator's connection: {result.ResultCode} {result.ReasonString}".TrimEnd());
         // The broker may have restarted and lost its retained models: publish again on demand.
         _models.Forget();
         if (!result.IsSessionPresent)

@@ -4,7 +4,7 @@ using Federated.Trust.Pki;
 namespace Federated.Coordinator.Mqtt;
 
 /// <summary>
-/// Who may use which topic of a federation on the embedded broker (the Mosquitto ACL written by
+/// Who may use which topic of a federation on the embedded broker (the Mosquitto ACL of
 /// <see cref="MosquittoTlsConfiguration"/> says the same): a site publishes only its own requests and
 /// presence and subscribes only to its own replies and to model chunks; the coordinator may do
 /// anything under the federation's root. Nobody touches topics outside it.

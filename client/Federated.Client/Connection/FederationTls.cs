@@ -38,10 +38,12 @@ public sealed class FederationTls
         string? refusal;
         if (certificate is not X509Certificate2 presented)
             refusal = "the server presented no certificate";
-        else if ((errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0)
+        else if (Credentials.Trust.Check(presented, FederationRole.Coordinator) is { Trusted: false } check)
+            refusal = check.Reason;
+        else if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
             refusal = $"Certificate '{presented.Subject}' does not name the host dialled.";
         else
-            refusal = Credentials.Trust.Check(presented, FederationRole.Coordinator) is { Trusted: false } check ? check.Reason : null;
+            refusal = null;
         _lastRefusal = refusal;
         return refusal is null;
     }

@@ -86,12 +86,10 @@ public sealed partial class TransportSecurity(IOptions<SecurityOptions> options,
             LogRefused(transport, "(none)", "the server presented no certificate");
             return false;
         }
-        if ((errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0)
-        {
-            LogRefused(transport, presented.Subject, $"the certificate does not name the host dialled ({errors})");
-            return false;
-        }
-        return AcceptClient(presented, transport, FederationRole.Coordinator);
+        if (!AcceptClient(presented, transport, FederationRole.Coordinator)) return false;
+        if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0) return true;
+        LogRefused(transport, presented.Subject, "the certificate does not name the host dialled");
+        return false;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Transport}: refused the certificate {Subject}: {Reason}")]

@@ -3,16 +3,27 @@ using System.Net;
 using System.Net.Sockets;
 using Federated.Coordinator.Mqtt;
 using Federated.Tests.Integration;
+using Federated.Tests.Trust.Tls;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Federated.Tests.Mqtt;
 
-/// <summary>A broker a test federation runs on: the coordinator's embedded MQTTnet broker or a Mosquitto process.</summary>
+/// <summary>
+/// A broker a test federation runs on: the coordinator's embedded MQTTnet broker or a Mosquitto
+/// process; plain text, or mutual TLS with a <see cref="TlsFederation"/>'s certificates.
+/// </summary>
 internal abstract class TestBroker : IAsyncDisposable
 {
-    protected TestBroker(int port) => Port = port;
+    protected TestBroker(int port, TlsFederation? tls)
+    {
+        Port = port;
+        Tls = tls;
+    }
 
     public int Port { get; }
+
+    /// <summary>The federation whose certificates the broker requires; null: plain text.</summary>
+    public TlsFederation? Tls { get; }
 
     /// <summary>The coordinator settings that put its MQTT channel on this broker.</summary>
     public abstract Dictionary<string, string?> CoordinatorSettings { get; }
@@ -22,10 +33,10 @@ internal abstract class TestBroker : IAsyncDisposable
 
     public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    public static async Task<TestBroker> StartAsync(string kind) => kind switch
+    public static async Task<TestBroker> StartAsync(string kind, TlsFederation? tls = null) => kind switch
     {
-        "embedded" => new EmbeddedTestBroker(FreePort()),
-        "mosquitto" => await MosquittoBroker.StartAsync(FreePort()),
+        "embedded" => new EmbeddedTestBroker(FreePort(), tls),
+        "mosquitto" => await MosquittoBroker.StartAsync(FreePort(), tls),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "embedded or mosquitto"),
     };
 
@@ -36,19 +47,23 @@ internal abstract class TestBroker : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    protected static Dictionary<string, string?> Settings(string broker, int port) => new()
+    protected Dictionary<string, string?> Settings(string broker)
     {
-        ["Mqtt:Enabled"] = "true",
-        ["Mqtt:Broker"] = broker,
-        ["Mqtt:Host"] = "127.0.0.1",
-        ["Mqtt:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Mqtt:Federation"] = "tests",
-    };
+        var settings = new Dictionary<string, string?>(Tls?.CoordinatorSettings ?? [])
+        {
+            ["Mqtt:Enabled"] = "true",
+            ["Mqtt:Broker"] = broker,
+            ["Mqtt:Host"] = "127.0.0.1",
+            ["Mqtt:Port"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Mqtt:Federation"] = "tests",
+        };
+        return settings;
+    }
 }
 
-internal sealed class EmbeddedTestBroker(int port) : TestBroker(port)
+internal sealed class EmbeddedTestBroker(int port, TlsFederation? tls) : TestBroker(port, tls)
 {
-    public override Dictionary<string, string?> CoordinatorSettings => Settings("Embedded", Port);
+    public override Dictionary<string, string?> CoordinatorSettings => Settings("Embedded");
 
     public override async Task RestartAsync(LoopbackCoordinator coordinator)
     {
@@ -59,25 +74,34 @@ internal sealed class EmbeddedTestBroker(int port) : TestBroker(port)
 }
 
 /// <summary>
-/// A Mosquitto 2 process on a loopback port with its own configuration (anonymous access, persistence
-/// in a temporary folder so a restart keeps sessions and retained messages, as a production broker does).
+/// A Mosquitto 2 process on a loopback port with its own configuration (anonymous access, or with TLS
+/// the configuration <see cref="MosquittoTlsConfiguration"/> generates from the coordinator's bundle;
+/// persistence in a temporary folder so a restart keeps sessions and retained messages, as a
+/// production broker does).
 /// </summary>
 internal sealed class MosquittoBroker : TestBroker
 {
     private readonly string _directory;
     private Process? _process;
 
-    private MosquittoBroker(int port, string directory) : base(port) => _directory = directory;
+    private MosquittoBroker(int port, string directory, TlsFederation? tls) : base(port, tls) => _directory = directory;
 
-    public override Dictionary<string, string?> CoordinatorSettings => Settings("External", Port);
+    public override Dictionary<string, string?> CoordinatorSettings => Settings("External");
 
-    public static async Task<MosquittoBroker> StartAsync(int port)
+    public static async Task<MosquittoBroker> StartAsync(int port, TlsFederation? tls = null)
     {
         string directory = Path.Combine(Path.GetTempPath(), "federated-tests", "mosquitto-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
+        string listener = $"listener {port} 127.0.0.1\nallow_anonymous true";
+        if (tls is not null)
+        {
+            string acl = Path.Combine(directory, "federated.acl");
+            var generated = MosquittoTlsConfiguration.Create(tls.CoordinatorBundle, "tests", port, acl, "127.0.0.1");
+            await File.WriteAllTextAsync(acl, generated.Acl);
+            listener = generated.Configuration;
+        }
         string config = string.Join('\n',
-            $"listener {port} 127.0.0.1",
-            "allow_anonymous true",
+            listener,
             "persistence true",
             $"persistence_location {directory}/",
             "max_queued_messages 100000",
@@ -86,7 +110,7 @@ internal sealed class MosquittoBroker : TestBroker
             "log_dest none",
             "");
         await File.WriteAllTextAsync(Path.Combine(directory, "mosquitto.conf"), config);
-        var broker = new MosquittoBroker(port, directory);
+        var broker = new MosquittoBroker(port, directory, tls);
         await broker.LaunchAsync();
         return broker;
     }
