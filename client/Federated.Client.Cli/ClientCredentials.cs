@@ -11,7 +11,7 @@ namespace Federated.Client.Cli;
 /// </summary>
 internal static class ClientCredentials
 {
-    public const string PasswordVariable = "FEDERATED_BUNDLE_PASSWORD";
+    public const string PasswordVariable = "FEDERATED_TRUST_BUNDLE_PASSWORD";
 
     /// <summary>The coordinator address to use and the TLS side of this client (null: plain text); throws ArgumentException naming the options that conflict.</summary>
     public static (Uri Coordinator, FederationTls? Tls) Resolve(Uri? coordinator, string? bundle, string? passwordFile, bool insecure)

@@ -18,7 +18,7 @@ internal static class JoinCommand
         };
         var passwordFile = new Option<string?>("--password-file")
         {
-            Description = "A file whose first line is the bundle's password (default: the FEDERATED_BUNDLE_PASSWORD environment variable).",
+            Description = "A file whose first line is the bundle's password (default: the FEDERATED_TRUST_BUNDLE_PASSWORD environment variable).",
         };
         var insecure = new Option<bool>("--insecure")
         {

@@ -9,7 +9,7 @@ public sealed class SecurityOptions
     public const string SectionName = "Security";
 
     /// <summary>The environment variable read for the bundle password when no password file is configured.</summary>
-    public const string PasswordEnvironmentVariable = "FEDERATED_BUNDLE_PASSWORD";
+    public const string PasswordEnvironmentVariable = "FEDERATED_TRUST_BUNDLE_PASSWORD";
 
     public TransportSecurityMode Mode { get; set; } = TransportSecurityMode.MutualTls;
 
@@ -18,7 +18,7 @@ public sealed class SecurityOptions
 
     /// <summary>
     /// A file holding the PFX password (first line). Without it the password comes from the
-    /// <c>FEDERATED_BUNDLE_PASSWORD</c> environment variable; it is never taken from the command line.
+    /// <c>FEDERATED_TRUST_BUNDLE_PASSWORD</c> environment variable; it is never taken from the command line.
     /// </summary>
     public string? PasswordFile { get; set; }
 
