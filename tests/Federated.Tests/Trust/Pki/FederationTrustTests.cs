@@ -47,6 +47,19 @@ public sealed class FederationTrustTests
     }
 
     [Fact]
+    public void CertificateFromAnotherCa_IsRefusedEvenWhenThatCaIsSentAlong()
+    {
+        using var ours = new TestFederation("clinics");
+        using var theirs = new TestFederation("clinics");
+        using var theirRoot = theirs.Authority.PublicCertificate();
+
+        var result = ours.Trust().Check(theirs.Coordinator, FederationRole.Coordinator, [theirRoot]);
+
+        Assert.False(result.Trusted);
+        Assert.Contains("was not issued by the federation CA", result.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void RevokedCertificate_IsRefusedWithSerialAndReason()
     {
         using var federation = new TestFederation();
