@@ -142,12 +142,17 @@ public sealed partial class FederatedClient
             LogMissedDeadline(task.TaskId, task.Round);
             return false;
         }
+        catch (SitePolicyRefusedException e)
+        {
+            // The site's own decision, not a failure: reported as a policy refusal.
+            LogPolicyRefused(task.TaskId, e.Message);
+            (header.Error, header.PolicyRefusal, payload) = (e.Message, true, []);
+        }
         catch (Exception e) when (e is not OperationCanceledException and not CoordinatorUnreachableException)
         {
             // Tell the coordinator instead of going silent, so the round need not wait for its deadline.
             LogTaskFailed(e, task.TaskId);
-            header.PolicyRefusal = e is SitePolicyRefusedException;
-            header.Error = header.PolicyRefusal ? e.Message : $"{e.GetType().Name}: {e.Message}";
+            header.Error = $"{e.GetType().Name}: {e.Message}";
             payload = [];
         }
 
@@ -346,6 +351,9 @@ public sealed partial class FederatedClient
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Task {TaskId} failed; telling the coordinator")]
     private partial void LogTaskFailed(Exception exception, string taskId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} refused by this site's policy: {Reason}")]
+    private partial void LogPolicyRefused(string taskId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Downloaded model {Hash} ({Bytes} bytes)")]
     private partial void LogDownloaded(string hash, int bytes);
