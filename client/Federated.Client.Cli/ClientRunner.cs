@@ -5,6 +5,8 @@ using Federated.Client.Torch;
 using Federated.Shared.Data;
 using Microsoft.Extensions.Logging;
 using Federated.Client.SecureAggregation;
+using Federated.Client.Trust;
+using Federated.Trust.Audit;
 
 namespace Federated.Client.Cli;
 
@@ -25,6 +27,9 @@ internal static partial class ClientRunner
             var (address, tls) = ClientCredentials.Resolve(settings.Coordinator, settings.Bundle, settings.PasswordFile, settings.Insecure);
             if (tls is null) LogInsecure(log, address);
             else LogMutualTls(log, tls.Identity, address);
+            // The site's own rules and audit log, before any data is read.
+            var policy = settings.SitePolicy is { } policyFile ? SitePolicyLoader.Load(policyFile) : null;
+            using var audit = settings.AuditLog is { } auditFile ? AuditLog.Open(auditFile) : null;
             var (train, heldOut) = LoadData(settings);
             int heldOutCount = heldOut?.Count ?? 0;
             LogData(log, train.Count, heldOutCount, settings.ShardIndex + 1, settings.ShardCount, settings.Device);
@@ -37,6 +42,10 @@ internal static partial class ClientRunner
                 MaxAttempts = settings.MaxAttempts,
                 TopKFraction = settings.TopKFraction,
                 SecureAggregation = new SecureAggregationParticipant(),
+                // With a bundle the client verifies model signatures and signs its updates with the same certificate.
+                Credentials = tls?.Credentials,
+                SitePolicy = policy,
+                AuditLog = audit,
             };
             options.Properties["device"] = settings.Device;
             options.Properties["examples"] = train.Count.ToString(CultureInfo.InvariantCulture);

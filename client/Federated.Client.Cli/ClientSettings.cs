@@ -19,4 +19,6 @@ internal sealed record ClientSettings(
     string CacheDirectory,
     int MaxAttempts,
     double TopKFraction,
-    string? DeviceId);
+    string? DeviceId,
+    string? SitePolicy = null,
+    string? AuditLog = null);

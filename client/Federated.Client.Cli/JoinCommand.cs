@@ -84,9 +84,17 @@ internal static class JoinCommand
             Description = "Give up after this many failed attempts to reach the coordinator in a row (0 = keep trying).",
         };
 
+        var sitePolicy = new Option<string?>("--site-policy")
+        {
+            Description = "This site's policy file (JSON: AllowedArchitectures, MaxRounds, MaxLocalEpochs, RequireSecureAggregation, RequireDifferentialPrivacy, MinNoiseMultiplier); tasks that break it are refused.",
+        };
+        var auditLog = new Option<string?>("--audit-log")
+        {
+            Description = "This site's hash-chained audit log (JSON lines; check it with 'federated-trust audit verify').",
+        };
         var root = new RootCommand("Joins a Federated federation and trains on local data with TorchSharp; the data never leaves this machine.")
         {
-            coordinator, bundle, passwordFile, insecure, data, labelColumn, shard, shardSeed, heldOut, limit, device, name, threads, cache, topK, deviceId, maxAttempts,
+            coordinator, bundle, passwordFile, insecure, data, labelColumn, shard, shardSeed, heldOut, limit, device, name, threads, cache, topK, deviceId, maxAttempts, sitePolicy, auditLog,
         };
         root.Validators.Add(result =>
         {
@@ -116,7 +124,8 @@ internal static class JoinCommand
             var settings = new ClientSettings(
                 address, result.GetValue(bundle), result.GetValue(passwordFile), result.GetValue(insecure), result.GetValue(data)!, result.GetValue(labelColumn)!,
                 shardIndex, shardCount, result.GetValue(shardSeed), result.GetValue(heldOut), result.GetValue(limit),
-                result.GetValue(device)!, result.GetValue(name)!, result.GetValue(threads), result.GetValue(cache)!, result.GetValue(maxAttempts), result.GetValue(topK), result.GetValue(deviceId));
+                result.GetValue(device)!, result.GetValue(name)!, result.GetValue(threads), result.GetValue(cache)!, result.GetValue(maxAttempts), result.GetValue(topK), result.GetValue(deviceId),
+                result.GetValue(sitePolicy), result.GetValue(auditLog));
             return ClientRunner.RunAsync(settings, cancellationToken);
         });
         return root;

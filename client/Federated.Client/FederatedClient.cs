@@ -1,6 +1,7 @@
 using System.Globalization;
 using Federated.Client.Caching;
 using Federated.Client.Connection;
+using Federated.Client.Trust;
 using Federated.Protocol;
 using Federated.Shared.Codecs;
 using Federated.Shared.Metrics;
@@ -35,6 +36,7 @@ public sealed partial class FederatedClient
     private int _chunkBytes = 1 << 20;
     private TimeSpan _heartbeatInterval = TimeSpan.FromSeconds(10);
     private TopKSparsifier? _sparsifier;
+    private readonly ClientTrust? _trust;
 
     /// <param name="cache">Where models are kept; by default a folder (<see cref="FederatedClientOptions.CacheDirectory"/>).</param>
     /// <param name="time">The clock that task deadlines are read against (simulations run on a simulated one).</param>
@@ -50,6 +52,7 @@ public sealed partial class FederatedClient
         _cache = cache ?? new ModelCache(options.CacheDirectory);
         _time = time ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _trust = ClientTrust.From(options);
     }
 
     /// <summary>The id the coordinator gave this client (empty before the first join).</summary>
@@ -83,7 +86,7 @@ public sealed partial class FederatedClient
 
     private async Task JoinAsync(CancellationToken cancellationToken)
     {
-        var request = new JoinRequest { Name = _options.Name, ClientId = _clientId };
+        var request = new JoinRequest { Name = _options.Name, ClientId = _clientId.Length > 0 ? _clientId : _trust?.Identity ?? "" };
         foreach (var codec in _options.Codecs) request.Codecs.Add((Codec)codec);
         foreach (var (key, value) in _options.Properties) request.Properties[key] = value;
         var reply = await CallAsync("join", ct => _connection.JoinAsync(request, ct), cancellationToken, rejoinOnUnknown: false).ConfigureAwait(false);
@@ -91,6 +94,7 @@ public sealed partial class FederatedClient
         if (reply.MaxChunkBytes > 0) _chunkBytes = reply.MaxChunkBytes;
         if (reply.HeartbeatIntervalMs > 0) _heartbeatInterval = TimeSpan.FromMilliseconds(reply.HeartbeatIntervalMs);
         LogJoined(_connection.Address, _clientId);
+        _trust?.Joined(_connection.Address, _clientId);
     }
 
     /// <returns>True when the coordinator accepted the result.</returns>
@@ -105,12 +109,14 @@ public sealed partial class FederatedClient
         using var heartbeat = StartHeartbeat(task.TaskId, deadline.Token);
         try
         {
+            _trust?.CheckPolicy(task);
             var architecture = ModelArchitecture.Parse(task.Architecture);
             var model = task.ModelCodec == Codec.Fp32
                 ? await GetModelAsync(task.ModelHash, deadline.Token).ConfigureAwait(false)
                 : await GetEncodedModelAsync(task, architecture, deadline.Token).ConfigureAwait(false);
             if (!model.Parameters.Layout.Equals(architecture.Layout))
                 throw new InvalidDataException($"Model {task.ModelHash} does not have the layout of the task's architecture '{architecture}'.");
+            if (_trust is not null) await _trust.VerifyModelAsync(task, ct => DownloadAsync(task.ModelHash, ct, task.ModelCodec), deadline.Token).ConfigureAwait(false);
 
             if (task.Kind == Protocol.TaskKind.Fit)
             {
@@ -136,6 +142,12 @@ public sealed partial class FederatedClient
             LogMissedDeadline(task.TaskId, task.Round);
             return false;
         }
+        catch (SitePolicyRefusedException e)
+        {
+            // The site's own decision, not a failure: reported as a policy refusal.
+            LogPolicyRefused(task.TaskId, e.Message);
+            (header.Error, header.PolicyRefusal, payload) = (e.Message, true, []);
+        }
         catch (Exception e) when (e is not OperationCanceledException and not CoordinatorUnreachableException)
         {
             // Tell the coordinator instead of going silent, so the round need not wait for its deadline.
@@ -145,8 +157,10 @@ public sealed partial class FederatedClient
         }
 
         header.PayloadBytes = payload.Length;
+        if (payload.Length > 0) _trust?.SignUpdate(header, task.Round, payload);
         var reply = await CallAsync("upload a result",
             ct => _connection.UploadResultAsync(header, payload, _chunkBytes, ct), cancellationToken).ConfigureAwait(false);
+        _trust?.Answered(header, reply);
         if (!reply.Accepted) LogResultRefused(task.TaskId, reply.Reason);
         else if (header.Error.Length == 0)
         {
@@ -230,7 +244,12 @@ public sealed partial class FederatedClient
             try
             {
                 long total = await _connection.DownloadModelAsync(_clientId, contentHash, codec, buffer.Length, buffer, cancellationToken).ConfigureAwait(false);
-                if (buffer.Length >= total) return buffer.ToArray();
+                if (buffer.Length >= total)
+                {
+                    byte[] bytes = buffer.ToArray();
+                    _trust?.Downloaded(contentHash, codec, bytes);
+                    return bytes;
+                }
                 throw new RpcException(new Status(StatusCode.Unavailable, $"the download stopped after {buffer.Length} of {total} bytes"));
             }
             catch (RpcException e) when (IsTransient(e) && !cancellationToken.IsCancellationRequested)
@@ -332,6 +351,9 @@ public sealed partial class FederatedClient
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Task {TaskId} failed; telling the coordinator")]
     private partial void LogTaskFailed(Exception exception, string taskId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} refused by this site's policy: {Reason}")]
+    private partial void LogPolicyRefused(string taskId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Downloaded model {Hash} ({Bytes} bytes)")]
     private partial void LogDownloaded(string hash, int bytes);

@@ -1,4 +1,7 @@
 using Federated.Shared.Codecs;
+using Federated.Trust.Audit;
+using Federated.Trust.Bundles;
+using Federated.Trust.Policy;
 
 namespace Federated.Client;
 
@@ -39,6 +42,19 @@ public sealed class FederatedClientOptions
     /// participant); without one such tasks are reported as failed.
     /// </summary>
     public ISecureAggregationParticipant? SecureAggregation { get; set; }
+
+    /// <summary>
+    /// The site's certificate, key and federation CA. With them the client joins under its
+    /// certificate's identity, refuses any model whose coordinator signature does not verify, and
+    /// signs its updates. Without them (plain-text development) nothing is signed or checked.
+    /// </summary>
+    public FederationCredentials? Credentials { get; set; }
+
+    /// <summary>The site's own rules (Trust.SitePolicyLoader.Load reads a policy file); a task that breaks one is refused and reported as a policy refusal.</summary>
+    public SitePolicy? SitePolicy { get; set; }
+
+    /// <summary>The site's hash-chained audit log (tasks, model checks, update digests, answers); the caller opens and disposes it.</summary>
+    public AuditLog? AuditLog { get; set; }
 
     /// <summary>Facts sent at join (device, dataset size, …).</summary>
     public IDictionary<string, string> Properties { get; } = new Dictionary<string, string>();

@@ -128,7 +128,8 @@ internal sealed class MqttCallHandler(ClientGateway gateway, ResumableUploads up
             var metrics = new Dictionary<string, double>(header.Metrics, StringComparer.Ordinal);
             var outcome = await gateway.SubmitAsync(
                 new ResultSubmission(header.ClientId, header.TaskId, header.ExampleCount, metrics, complete.Payload, header.Error.Length > 0 ? header.Error : null,
-                    WireMapping.FromProto(header.Codec)!.Value),
+                    WireMapping.FromProto(header.Codec)!.Value)
+                { Signature = header.Signature.Memory, PolicyRefusal = header.PolicyRefusal },
                 cancellationToken).ConfigureAwait(false);
             var reply = new UploadReply { Accepted = outcome.Accepted, Reason = outcome.Reason ?? "" };
             answer.SetResult(reply);

@@ -17,6 +17,7 @@ internal static class TrustCommand
         root.Subcommands.Add(RevokeCommand.Create(common));
         root.Subcommands.Add(CrlCommand.Create(common));
         root.Subcommands.Add(ListCommand.Create(common));
+        root.Subcommands.Add(AuditCommand.Create());
         return root;
     }
 }

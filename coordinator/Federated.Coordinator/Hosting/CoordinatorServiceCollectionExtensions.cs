@@ -39,6 +39,7 @@ public static class CoordinatorServiceCollectionExtensions
         });
         services.AddSingleton<ClientRegistry>();
         services.AddSingleton<FederationRuntime>();
+        services.AddFederatedSigningAndAudit(configuration);
         services.AddSingleton<ClientGateway>();
         services.AddSingleton<UploadBuffers>();
         services.TryAddSingleton<GlobalModelCatalog>();

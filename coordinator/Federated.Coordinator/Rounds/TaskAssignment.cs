@@ -17,4 +17,8 @@ public sealed record TaskAssignment(
     DateTimeOffset Deadline,
     CodecKind ModelCodec = CodecKind.Fp32,
     CodecKind UpdateCodec = CodecKind.Fp32,
-    byte[]? SecureAggregation = null);
+    byte[]? SecureAggregation = null)
+{
+    /// <summary>The coordinator's CMS signature over the model statement (set when the task is handed out; null when unsigned).</summary>
+    public byte[]? ModelSignature { get; init; }
+}

@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Federated.Coordinator.Options;
 using Federated.Coordinator.Persistence;
 using Federated.Coordinator.Rounds;
+using Federated.Coordinator.Security;
 using Federated.Coordinator.Validation;
 using Federated.Shared.Codecs;
 using Federated.Shared.Parameters;
@@ -36,7 +37,14 @@ public sealed record ResultSubmission(
     IReadOnlyDictionary<string, double> Metrics,
     ReadOnlyMemory<byte> Payload,
     string? Error,
-    CodecKind Codec = CodecKind.Fp32);
+    CodecKind Codec = CodecKind.Fp32)
+{
+    /// <summary>The client's CMS signature over the update statement (empty: unsigned).</summary>
+    public ReadOnlyMemory<byte> Signature { get; init; }
+
+    /// <summary>Set with <see cref="Error"/> when the client's site policy refused the task.</summary>
+    public bool PolicyRefusal { get; init; }
+}
 
 public readonly record struct UploadOutcome(bool Accepted, string? Reason);
 
@@ -51,7 +59,9 @@ public sealed partial class ClientGateway(
     ICoordinatorStore store,
     IOptions<FederationOptions> options,
     TimeProvider time,
-    ILogger<ClientGateway> logger) : IDisposable
+    ILogger<ClientGateway> logger,
+    SigningService signing,
+    AuditRecorder audit) : IDisposable
 {
     private readonly FederationOptions _options = options.Value;
     private readonly UpdateBounds _bounds = new(options.Value.MaxExampleCount, options.Value.MaxUpdateNorm, options.Value.UpdateNormPolicy == UpdateNormPolicy.Clip);
@@ -80,6 +90,7 @@ public sealed partial class ClientGateway(
         var now = time.GetUtcNow();
         await store.UpsertClientAsync(new ClientRecord(session.ClientId, displayName, session.JoinedAt, now), cancellationToken).ConfigureAwait(false);
         LogJoined(session.ClientId, displayName, registry.Count);
+        audit.Joined(session.ClientId, displayName, session.Certificate);
         return session.ClientId;
     }
 
@@ -117,7 +128,7 @@ public sealed partial class ClientGateway(
                     return runtime.IsFinished ? Finished() : new PullOutcome.Idle("no task for this client yet");
                 }
                 // A task whose window already closed is dropped: its slot was recorded as timed out.
-                if (task.Deadline > time.GetUtcNow()) return new PullOutcome.Assigned(task);
+                if (task.Deadline > time.GetUtcNow()) return new PullOutcome.Assigned(await DeliverAsync(session, task, cancellationToken).ConfigureAwait(false));
             }
         }
         finally
@@ -154,7 +165,7 @@ public sealed partial class ClientGateway(
     {
         ArgumentNullException.ThrowIfNull(result);
         var now = time.GetUtcNow();
-        if (!registry.TryGet(result.ClientId, out _))
+        if (!registry.TryGet(result.ClientId, out var session))
             return await RejectAsync(result, null, null, $"unknown client '{result.ClientId}' (join first)", cancellationToken).ConfigureAwait(false);
 
         var stage = runtime.CurrentStage;
@@ -173,24 +184,28 @@ public sealed partial class ClientGateway(
         if (!string.IsNullOrEmpty(result.Error))
         {
             stage.Refuse(result.TaskId);
-            await store.UpdateTaskStatusAsync(result.TaskId, TaskStatus.Failed, Truncate(result.Error), now, cancellationToken).ConfigureAwait(false);
-            LogClientFailed(result.ClientId, result.TaskId, stage.Round, result.Error);
+            string error = result.PolicyRefusal ? "policy refusal: " + result.Error : result.Error;
+            await store.UpdateTaskStatusAsync(result.TaskId, TaskStatus.Failed, Truncate(error), now, cancellationToken).ConfigureAwait(false);
+            audit.ClientFailed(result.ClientId, result.TaskId, stage.Round, error, result.PolicyRefusal);
+            LogClientFailed(result.ClientId, result.TaskId, stage.Round, error);
             return new UploadOutcome(true, null);
         }
 
         return stage.Kind == TaskKind.Fit
-            ? await AcceptUpdateAsync(stage, result, now, cancellationToken).ConfigureAwait(false)
+            ? await AcceptUpdateAsync(stage, result, session, now, cancellationToken).ConfigureAwait(false)
             : await AcceptEvaluationAsync(stage, result, now, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<UploadOutcome> AcceptUpdateAsync(RoundStage stage, ResultSubmission result, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<UploadOutcome> AcceptUpdateAsync(RoundStage stage, ResultSubmission result, ClientSession session, DateTimeOffset now, CancellationToken cancellationToken)
     {
         stage.AddBytesReceived(result.Payload.Length);
+        // The round the task was issued in (a FedBuff result may count for a later server step).
+        long taskRound = stage.RoundOf(result.TaskId);
+        if (CheckSignature(result, taskRound, session) is { } badSignature)
+            return await RefuseClaimedAsync(stage, result, badSignature, cancellationToken).ConfigureAwait(false);
         // FedBuff: an update too many server steps behind is refused before it is even decoded.
         if (stage.StaleReason(result.TaskId) is { } stale)
             return await RefuseClaimedAsync(stage, result, stale, cancellationToken).ConfigureAwait(false);
-        // The round the task was issued in (a FedBuff result may count for a later server step).
-        long taskRound = stage.RoundOf(result.TaskId);
         string? refusal;
         await _updateGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -281,6 +296,7 @@ public sealed partial class ClientGateway(
     {
         await store.AddResultAsync(new ResultRecord(result.TaskId, round, result.ClientId, kind, result.ExampleCount, now, result.Metrics), cancellationToken).ConfigureAwait(false);
         await store.UpdateTaskStatusAsync(result.TaskId, TaskStatus.Completed, null, now, cancellationToken).ConfigureAwait(false);
+        audit.Accepted(result.ClientId, result.TaskId, round, kind);
         LogAccepted(kind, result.TaskId, result.ClientId, round, result.ExampleCount);
     }
 
@@ -295,6 +311,7 @@ public sealed partial class ClientGateway(
     {
         string clientId = Truncate(result.ClientId);
         await store.AddRejectionAsync(new RejectionRecord(taskId, round, clientId, reason, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        audit.Rejected(clientId, taskId ?? Truncate(result.TaskId), round, reason);
         LogRejected(clientId, Truncate(result.TaskId), round?.ToString(CultureInfo.InvariantCulture) ?? "-", reason);
         return new UploadOutcome(false, reason);
     }

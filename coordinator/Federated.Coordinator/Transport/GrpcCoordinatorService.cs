@@ -113,7 +113,8 @@ public sealed class GrpcCoordinatorService(ClientGateway gateway, UploadBuffers 
             var metrics = new Dictionary<string, double>(header.Metrics, StringComparer.Ordinal);
             // The gateway is done with the payload when SubmitAsync returns (it keeps no reference), so the buffer can go back.
             var outcome = await gateway.SubmitAsync(
-                new ResultSubmission(header.ClientId, header.TaskId, header.ExampleCount, metrics, buffer.AsMemory(0, length), header.Error.Length > 0 ? header.Error : null, codec),
+                new ResultSubmission(header.ClientId, header.TaskId, header.ExampleCount, metrics, buffer.AsMemory(0, length), header.Error.Length > 0 ? header.Error : null, codec)
+                { Signature = header.Signature.Memory, PolicyRefusal = header.PolicyRefusal },
                 cancellationToken).ConfigureAwait(false);
             return new UploadReply { Accepted = outcome.Accepted, Reason = outcome.Reason ?? "" };
         }

@@ -61,6 +61,7 @@ public static class WireMapping
             UpdateCodec = (Codec)task.UpdateCodec,
         };
         if (task.SecureAggregation is { } setup) spec.SecureAggregation = Google.Protobuf.ByteString.CopyFrom(setup);
+        if (task.ModelSignature is { } signature) spec.ModelSignature = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(signature);
         if (task.Training is { } training)
         {
             spec.Train = new TrainConfig

@@ -41,7 +41,8 @@ internal sealed class InProcessConnection(ClientGateway gateway) : ICoordinatorC
         var metrics = new Dictionary<string, double>(header.Metrics, StringComparer.Ordinal);
         var outcome = await gateway.SubmitAsync(
             new ResultSubmission(header.ClientId, header.TaskId, header.ExampleCount, metrics, payload, header.Error.Length > 0 ? header.Error : null,
-                WireMapping.FromProto(header.Codec) ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"Unknown codec {header.Codec}."))),
+                WireMapping.FromProto(header.Codec) ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"Unknown codec {header.Codec}.")))
+            { Signature = header.Signature.Memory, PolicyRefusal = header.PolicyRefusal },
             cancellationToken).ConfigureAwait(false);
         return new UploadReply { Accepted = outcome.Accepted, Reason = outcome.Reason ?? "" };
     }

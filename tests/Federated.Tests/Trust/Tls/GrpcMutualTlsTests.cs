@@ -42,8 +42,8 @@ public class GrpcMutualTlsTests
         var tls = new[] { federation.Site("hospital-a"), federation.Site("hospital-b") };
         await using var a = new GrpcCoordinatorConnection(coordinator.Address, tls[0]);
         await using var b = new GrpcCoordinatorConnection(coordinator.Address, tls[1]);
-        var clientA = new FederatedClient(a, new ConstantDeltaTrainer(0.25f, 10), new FederatedClientOptions { Name = "display name A", CacheDirectory = Path.Combine(coordinator.Directory, "cache-a") });
-        var clientB = new FederatedClient(b, new ConstantDeltaTrainer(0.5f, 30), new FederatedClientOptions { Name = "display name B", CacheDirectory = Path.Combine(coordinator.Directory, "cache-b") });
+        var clientA = new FederatedClient(a, new ConstantDeltaTrainer(0.25f, 10), new FederatedClientOptions { Name = "display name A", CacheDirectory = Path.Combine(coordinator.Directory, "cache-a"), Credentials = tls[0].Credentials });
+        var clientB = new FederatedClient(b, new ConstantDeltaTrainer(0.5f, 30), new FederatedClientOptions { Name = "display name B", CacheDirectory = Path.Combine(coordinator.Directory, "cache-b"), Credentials = tls[1].Credentials });
         var summaries = await Task.WhenAll(clientA.RunAsync(timeout.Token), clientB.RunAsync(timeout.Token));
 
         Assert.All(summaries, s => Assert.Equal(2, s.TasksCompleted));

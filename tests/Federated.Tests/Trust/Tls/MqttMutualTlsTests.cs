@@ -58,12 +58,15 @@ public class MqttMutualTlsTests
         await using var coordinator = await LoopbackCoordinator.StartAsync(Settings(broker, clients: 2));
 
         using var timeout = new CancellationTokenSource(TestTimeout);
-        await using var a = Connect(broker, federation.Site("phone-a"));
-        await using var b = Connect(broker, federation.Site("phone-b"));
+        var sites = new[] { federation.Site("phone-a"), federation.Site("phone-b") };
+        await using var a = Connect(broker, sites[0]);
+        await using var b = Connect(broker, sites[1]);
         Assert.StartsWith("mqtts://", a.Address, StringComparison.Ordinal);
         var options = new Func<string, FederatedClientOptions>(name => new FederatedClientOptions
         {
             Name = name,
+            // The coordinator holds the federation's credentials, so updates must be signed: each device signs with its certificate.
+            Credentials = sites[name == "a" ? 0 : 1].Credentials,
             CacheDirectory = Path.Combine(coordinator.Directory, name),
             PollWait = TimeSpan.FromSeconds(2),
             InitialBackoff = TimeSpan.FromMilliseconds(100),
