@@ -61,6 +61,7 @@ public static class WireMapping
             UpdateCodec = (Codec)task.UpdateCodec,
         };
         if (task.SecureAggregation is { } setup) spec.SecureAggregation = Google.Protobuf.ByteString.CopyFrom(setup);
+        if (task.Privacy is { } privacy) spec.Privacy = Privacy.PrivacyWire.ToProto(privacy);
         if (task.Training is { } training)
         {
             spec.Train = new TrainConfig

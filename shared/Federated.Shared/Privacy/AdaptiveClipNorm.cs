@@ -53,6 +53,14 @@ public sealed class AdaptiveClipNorm
         return Math.Clamp(fraction, 0, 1);
     }
 
+    /// <summary>Continues from a clip norm reached earlier (a restarted coordinator replaying its rounds).</summary>
+    public void Resume(double clipNorm)
+    {
+        if (!(clipNorm > 0) || !double.IsFinite(clipNorm))
+            throw new ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clip norm must be a positive finite number.");
+        ClipNorm = clipNorm;
+    }
+
     /// <summary>
     /// z_Δ such that the update noise and the count noise σ_b together cost multiplier <paramref name="noiseMultiplier"/>
     /// (Andrew et al. 2021, Theorem 1): z_Δ = (z⁻² − (2σ_b)⁻²)^(−½). σ_b = 0 means no count noise is spent, z_Δ = z.
