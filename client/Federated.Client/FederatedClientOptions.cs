@@ -40,6 +40,12 @@ public sealed class FederatedClientOptions
     /// </summary>
     public ISecureAggregationParticipant? SecureAggregation { get; set; }
 
+    /// <summary>
+    /// Seeds the differential-privacy noise this client adds, for reproducible simulations only; null (the
+    /// default) draws it from the operating system's cryptographic generator.
+    /// </summary>
+    public long? PrivacyNoiseSeed { get; set; }
+
     /// <summary>Facts sent at join (device, dataset size, …).</summary>
     public IDictionary<string, string> Properties { get; } = new Dictionary<string, string>();
 }
