@@ -289,7 +289,7 @@ public sealed partial class RoundOrchestrator(
             long modelBytes = runtime.GetEncodedModel(global.ContentHash, modelCodec)?.Length ?? modelFile?.Length ?? 0;
             var task = new TaskAssignment(taskId, stage.Round, stage.Kind, global.ContentHash, modelBytes,
                 global.Architecture!.ToCanonicalString(), configure(session.ClientId, i), stage.Deadline, modelCodec, updateCodec,
-                stage.Secure?.SetupFor(taskId), privacy);
+                stage.Secure?.SetupFor(taskId)) { Privacy = privacy };
             stage.CountCodecs(modelCodec, updateCodec);
             await store.AddTaskAsync(new TaskRecord(taskId, stage.Round, session.ClientId, stage.Kind, global.ContentHash, issuedAt, stage.Deadline, TaskStatus.Issued, null, null), cancellationToken).ConfigureAwait(false);
             stage.AddTask(taskId, session.ClientId);

@@ -6,7 +6,6 @@ namespace Federated.Coordinator.Rounds;
 
 /// <summary>A task as handed to a client, independent of the transport that carries it.</summary>
 /// <param name="SecureAggregation">The client's secure-aggregation setup (wire format) when the round aggregates securely.</param>
-/// <param name="Privacy">The differential privacy the task asks of the client, or null for none.</param>
 public sealed record TaskAssignment(
     string TaskId,
     long Round,
@@ -18,5 +17,8 @@ public sealed record TaskAssignment(
     DateTimeOffset Deadline,
     CodecKind ModelCodec = CodecKind.Fp32,
     CodecKind UpdateCodec = CodecKind.Fp32,
-    byte[]? SecureAggregation = null,
-    Privacy.TaskPrivacy? Privacy = null);
+    byte[]? SecureAggregation = null)
+{
+    /// <summary>The differential privacy the task asks of the client, or null for none.</summary>
+    public Privacy.TaskPrivacy? Privacy { get; init; }
+}
