@@ -30,6 +30,7 @@ internal static class CaCommand
         CliAction.Set(create, (result, output) =>
         {
             var directory = result.GetValue(common.CaDirectory)!;
+            using var held = common.Lock(result);
             if (File.Exists(Path.Combine(directory, FederationAuthority.KeyFileName)))
             {
                 throw new InvalidOperationException($"'{directory}' already holds a federation CA; refusing to overwrite it.");
@@ -43,8 +44,9 @@ internal static class CaCommand
 
             var password = common.CaPassword(result);
             using var authority = FederationAuthority.Create(result.GetValue(federation)!, TimeSpan.FromDays(days), result.GetValue(rsa));
-            authority.BuildRevocationList().WritePem(Path.Combine(directory, BundleFiles.Crl));
+            var crl = authority.BuildRevocationList();
             authority.Save(directory, password);
+            crl.WritePem(Path.Combine(directory, BundleFiles.Crl));
             output.WriteLine($"Created federation CA '{authority.Certificate.Subject}' in {Path.GetFullPath(directory)}");
             output.WriteLine($"  valid until {authority.Certificate.NotAfter.ToUniversalTime():u}, SHA-256 {authority.Certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256)}");
             return 0;

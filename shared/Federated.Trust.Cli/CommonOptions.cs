@@ -44,6 +44,9 @@ internal sealed class CommonOptions
     public string BundlePassword(ParseResult result, Option<FileInfo?> option) =>
         Password(result.GetValue(option), BundlePasswordVariable, option.Name, "bundle PFX");
 
+    /// <summary>Locks the CA folder for a read-change-save command.</summary>
+    public CaDirectoryLock Lock(ParseResult result) => CaDirectoryLock.Acquire(result.GetValue(CaDirectory)!);
+
     public FederationAuthority LoadAuthority(ParseResult result) =>
         FederationAuthority.Load(result.GetValue(CaDirectory)!, CaPassword(result));
 

@@ -26,8 +26,10 @@ internal static class CrlCommand
 
             var password = common.CaPassword(result);
             var caDirectory = result.GetValue(common.CaDirectory)!;
+            using var held = common.Lock(result);
             using var authority = common.LoadAuthority(result);
             var crl = authority.BuildRevocationList(TimeSpan.FromDays(days));
+            authority.Save(caDirectory, password);
             var path = result.GetValue(output) ?? Path.Combine(caDirectory, BundleFiles.Crl);
             if (result.GetValue(der))
             {
@@ -38,7 +40,6 @@ internal static class CrlCommand
                 crl.WritePem(path);
             }
 
-            authority.Save(caDirectory, password);
             writer.WriteLine($"CRL with {authority.Issued.Count(c => c.IsRevoked)} revoked certificate(s), next update in {days} days, written to {Path.GetFullPath(path)}");
             return 0;
         });

@@ -104,15 +104,19 @@ internal static class IssueCommand
             var caPassword = common.CaPassword(result);
             var bundlePassword = common.BundlePassword(result, _bundlePassword);
             var caDirectory = result.GetValue(common.CaDirectory)!;
+            using var held = common.Lock(result);
             using var authority = FederationAuthority.Load(caDirectory, caPassword);
             using var certificate = issue(authority, TimeSpan.FromDays(days), result.GetValue(_rsa));
             var crl = authority.BuildRevocationList();
+
+            // Record the serial before handing out the certificate: a failed bundle write then
+            // wastes a serial instead of letting the next run reuse it.
+            authority.Save(caDirectory, caPassword);
+            crl.WritePem(Path.Combine(caDirectory, BundleFiles.Crl));
             using var ca = authority.PublicCertificate();
             FederationBundle.Write(
                 directory, certificate, ca, bundlePassword,
                 result.GetValue(_address), result.GetValue(_mqttHost), result.GetValue(_mqttPort), crl, includePemKey);
-            crl.WritePem(Path.Combine(caDirectory, BundleFiles.Crl));
-            authority.Save(caDirectory, caPassword);
             output.WriteLine($"Issued {FederationIdentity.RoleOf(certificate)} '{identity}' serial {SerialNumbers.FromBytes(certificate.SerialNumberBytes.Span)}, valid until {certificate.NotAfter.ToUniversalTime():u}");
             output.WriteLine($"  bundle: {Path.GetFullPath(directory)}");
             return 0;

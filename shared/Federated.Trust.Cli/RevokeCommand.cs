@@ -28,12 +28,14 @@ internal static class RevokeCommand
         {
             var password = common.CaPassword(result);
             var caDirectory = result.GetValue(common.CaDirectory)!;
+            using var held = common.Lock(result);
             using var authority = FederationAuthority.Load(caDirectory, password);
             var serials = Resolve(authority, result.GetValue(target)!);
             var revoked = serials.Where(serial => authority.Revoke(serial, result.GetValue(reason))).ToList();
             var crlPath = Path.Combine(caDirectory, BundleFiles.Crl);
-            authority.BuildRevocationList().WritePem(crlPath);
+            var crl = authority.BuildRevocationList();
             authority.Save(caDirectory, password);
+            crl.WritePem(crlPath);
             foreach (var record in authority.Issued.Where(c => serials.Contains(c.Serial)))
             {
                 var now = revoked.Contains(record.Serial) ? "revoked" : "was already revoked";

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Federated.Trust.Pki;
 
@@ -49,20 +48,7 @@ public sealed class FederationCredentials : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(bundleDirectory);
         var manifest = BundleManifest.Read(bundleDirectory);
         var pfxPath = Path.Combine(bundleDirectory, manifest.PfxFile);
-        if (!File.Exists(pfxPath))
-        {
-            throw new FederationTrustException($"Bundle '{bundleDirectory}': certificate file '{pfxPath}' does not exist.");
-        }
-
-        X509Certificate2 certificate;
-        try
-        {
-            certificate = X509CertificateLoader.LoadPkcs12FromFile(pfxPath, password, X509KeyStorageFlags.Exportable);
-        }
-        catch (CryptographicException e)
-        {
-            throw new FederationTrustException($"Cannot open '{pfxPath}': wrong password or damaged file ({e.Message}).", e);
-        }
+        var certificate = PemFiles.LoadPfx(pfxPath, password);
 
         try
         {

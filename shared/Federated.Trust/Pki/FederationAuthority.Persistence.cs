@@ -53,15 +53,7 @@ public sealed partial class FederationAuthority
             }
         }
 
-        X509Certificate2 certificate;
-        try
-        {
-            certificate = X509CertificateLoader.LoadPkcs12FromFile(keyPath, password, X509KeyStorageFlags.Exportable);
-        }
-        catch (CryptographicException e)
-        {
-            throw new FederationTrustException($"Cannot open the federation CA key '{keyPath}': wrong password or damaged file ({e.Message}).", e);
-        }
+        var certificate = PemFiles.LoadPfx(keyPath, password);
 
         AuthorityState? state;
         try

@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace Federated.Trust.Pki;
 
-/// <summary>Reads and writes the PEM files of a bundle, with errors that name the file.</summary>
+/// <summary>Reads and writes the certificate and key files of a CA or bundle, with errors that name the file.</summary>
 public static class PemFiles
 {
     /// <summary>Loads one certificate from a PEM or DER file.</summary>
@@ -23,6 +23,26 @@ public static class PemFiles
         catch (CryptographicException e)
         {
             throw new FederationTrustException($"Certificate file '{path}' holds no readable X.509 certificate: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Loads a password-protected PKCS#12 file with its private key (exportable, so it can be re-saved).</summary>
+    /// <exception cref="FederationTrustException">Missing, wrong password or damaged; the message names <paramref name="path"/>.</exception>
+    public static X509Certificate2 LoadPfx(string path, string password)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new FederationTrustException($"Key file '{path}' does not exist.");
+        }
+
+        try
+        {
+            return X509CertificateLoader.LoadPkcs12FromFile(path, password, X509KeyStorageFlags.Exportable);
+        }
+        catch (CryptographicException e)
+        {
+            throw new FederationTrustException($"Cannot open '{path}': wrong password or damaged file ({e.Message}).", e);
         }
     }
 

@@ -155,46 +155,43 @@ public sealed class RevocationList
         if (body.HasData)
         {
             var extensions = body.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0)).ReadSequence();
-            while (extensions.HasData)
+            if (FindExtension(extensions, "2.5.29.20") is { } value)
             {
-                var extension = extensions.ReadSequence();
-                var oid = extension.ReadObjectIdentifier();
-                if (extension.PeekTag().HasSameClassAndValue(Asn1Tag.Boolean))
-                {
-                    extension.ReadBoolean();
-                }
-
-                var value = extension.ReadOctetString();
-                if (oid == "2.5.29.20")
-                {
-                    number = new AsnReader(value, AsnEncodingRules.DER).ReadInteger();
-                }
+                // cRLNumber ::= INTEGER (RFC 5280 §5.2.3)
+                number = new AsnReader(value, AsnEncodingRules.DER).ReadInteger();
             }
         }
 
         return new RevocationList(entries, thisUpdate, nextUpdate, number);
     }
 
-    private static X509RevocationReason? ReadReason(AsnReader extensions)
+    // reasonCode ::= ENUMERATED (RFC 5280 §5.3.1)
+    private static X509RevocationReason? ReadReason(AsnReader extensions) =>
+        FindExtension(extensions, "2.5.29.21") is { } value
+            ? (X509RevocationReason)new AsnReader(value, AsnEncodingRules.DER).ReadEnumeratedBytes().Span[^1]
+            : null;
+
+    /// <summary>The value of extension <paramref name="oid"/> in an Extensions sequence (RFC 5280 §4.1), or null.</summary>
+    private static byte[]? FindExtension(AsnReader extensions, string oid)
     {
+        byte[]? found = null;
         while (extensions.HasData)
         {
             var extension = extensions.ReadSequence();
-            var oid = extension.ReadObjectIdentifier();
+            var id = extension.ReadObjectIdentifier();
             if (extension.PeekTag().HasSameClassAndValue(Asn1Tag.Boolean))
             {
-                extension.ReadBoolean();
+                extension.ReadBoolean(); // critical
             }
 
             var value = extension.ReadOctetString();
-            if (oid == "2.5.29.21")
+            if (id == oid)
             {
-                // reasonCode ::= ENUMERATED (RFC 5280 §5.3.1)
-                return (X509RevocationReason)(int)new AsnReader(value, AsnEncodingRules.DER).ReadEnumeratedBytes().Span[^1];
+                found = value;
             }
         }
 
-        return null;
+        return found;
     }
 
     private static bool IsTime(Asn1Tag tag) =>

@@ -22,6 +22,34 @@ public sealed class CmsSignatureTests
     }
 
     [Fact]
+    public void RsaSigner_VerifiesAndAnotherFederationsTrustRefusesIt()
+    {
+        using var federation = new TestFederation(rsaCoordinator: true);
+        using var other = new TestFederation();
+        var signature = CmsSignature.Sign(Content, federation.Coordinator);
+
+        var ours = CmsSignature.Verify(Content, signature, federation.Trust(), FederationRole.Coordinator);
+        var theirs = CmsSignature.Verify(Content, signature, other.Trust(), FederationRole.Coordinator);
+
+        Assert.True(ours.Valid, ours.Reason);
+        Assert.False(theirs.Valid);
+        Assert.Contains("was not issued by the federation CA", theirs.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RevokedSigner_IsRefused()
+    {
+        using var federation = new TestFederation();
+        var signature = CmsSignature.Sign(Content, federation.Site);
+        federation.Authority.Revoke(federation.Site);
+
+        var result = CmsSignature.Verify(Content, signature, federation.Trust(), FederationRole.Site);
+
+        Assert.False(result.Valid);
+        Assert.Contains("is revoked", result.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TamperedContent_FailsWithReason()
     {
         using var federation = new TestFederation();

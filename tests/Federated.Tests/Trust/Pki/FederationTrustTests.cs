@@ -47,6 +47,19 @@ public sealed class FederationTrustTests
     }
 
     [Fact]
+    public void CertificateFromAnotherCa_IsRefusedEvenWhenThatCaIsSentAlong()
+    {
+        using var ours = new TestFederation("clinics");
+        using var theirs = new TestFederation("clinics");
+        using var theirRoot = theirs.Authority.PublicCertificate();
+
+        var result = ours.Trust().Check(theirs.Coordinator, FederationRole.Coordinator, [theirRoot]);
+
+        Assert.False(result.Trusted);
+        Assert.Contains("was not issued by the federation CA", result.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void RevokedCertificate_IsRefusedWithSerialAndReason()
     {
         using var federation = new TestFederation();
@@ -67,6 +80,21 @@ public sealed class FederationTrustTests
         var clock = new ManualClock(DateTimeOffset.UtcNow.AddDays(400));
 
         var result = federation.Trust(clock).Check(federation.Site, FederationRole.Site);
+
+        Assert.False(result.Trusted);
+        Assert.Contains("expired on", result.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CertificateTrustedOnce_IsRefusedOnceItExpires()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        using var federation = new TestFederation(time: clock);
+        var trust = federation.Trust(clock);
+        Assert.True(trust.Check(federation.Site, FederationRole.Site).Trusted);
+
+        clock.Now = new DateTimeOffset(federation.Site.NotAfter.ToUniversalTime()).AddSeconds(1);
+        var result = trust.Check(federation.Site, FederationRole.Site);
 
         Assert.False(result.Trusted);
         Assert.Contains("expired on", result.Reason, StringComparison.Ordinal);
