@@ -58,37 +58,25 @@ public class GrpcMutualTlsTests
         Assert.Empty(await store.GetRejectionsAsync());
     }
 
-    [Fact]
-    public async Task Client_without_a_certificate_is_refused_during_the_handshake()
-    {
-        using var federation = new TlsFederation();
-        await using var coordinator = await LoopbackCoordinator.StartAsync(Settings(federation));
-        using var channel = TlsTestChannels.Raw(federation, coordinator.Address, null);
-
-        await AssertRefusedAtTlsAsync(coordinator, channel);
-    }
-
-    [Fact]
-    public async Task Client_with_another_federations_certificate_is_refused_during_the_handshake()
+    [Theory]
+    [InlineData("no certificate")]
+    [InlineData("another federation's certificate")]
+    [InlineData("revoked certificate")]
+    public async Task Client_is_refused_during_the_handshake(string presenting)
     {
         using var federation = new TlsFederation();
         using var other = FederationAuthority.Create("other-federation");
-        // Same identity as a real site, issued by a CA the coordinator does not trust.
-        using var impostor = other.IssueSite("hospital-a");
+        var site = federation.Site("hospital-a");
+        federation.Revoke(site.Credentials.Certificate);
+        var certificate = presenting switch
+        {
+            "no certificate" => null,
+            // Same identity as a real site, issued by a CA the coordinator does not trust.
+            "another federation's certificate" => other.IssueSite("hospital-a"),
+            _ => site.Credentials.Certificate,
+        };
         await using var coordinator = await LoopbackCoordinator.StartAsync(Settings(federation));
-        using var channel = TlsTestChannels.Raw(federation, coordinator.Address, impostor);
-
-        await AssertRefusedAtTlsAsync(coordinator, channel);
-    }
-
-    [Fact]
-    public async Task Revoked_client_is_refused_during_the_handshake()
-    {
-        using var federation = new TlsFederation();
-        var tls = federation.Site("hospital-a");
-        federation.Revoke(tls.Credentials.Certificate);
-        await using var coordinator = await LoopbackCoordinator.StartAsync(Settings(federation));
-        using var channel = TlsTestChannels.Raw(federation, coordinator.Address, tls.Credentials.Certificate);
+        using var channel = TlsTestChannels.Raw(federation, coordinator.Address, certificate);
 
         await AssertRefusedAtTlsAsync(coordinator, channel);
     }
