@@ -37,6 +37,7 @@ public sealed partial class FederatedClient
     private TimeSpan _heartbeatInterval = TimeSpan.FromSeconds(10);
     private TopKSparsifier? _sparsifier;
     private readonly ClientTrust? _trust;
+    private Privacy.UpdatePrivacy? _privacy;
 
     /// <param name="cache">Where models are kept; by default a folder (<see cref="FederatedClientOptions.CacheDirectory"/>).</param>
     /// <param name="time">The clock that task deadlines are read against (simulations run on a simulated one).</param>
@@ -121,6 +122,10 @@ public sealed partial class FederatedClient
             if (task.Kind == Protocol.TaskKind.Fit)
             {
                 var fit = await _trainer.FitAsync(architecture, model.Parameters, ToConfig(task.Train), deadline.Token).ConfigureAwait(false);
+                // Clip and noise before the update is encoded or masked (the task's PrivacySpec).
+                _privacy ??= new Privacy.UpdatePrivacy(_options.PrivacyNoiseSeed);
+                fit = _privacy.Apply(task.Privacy, fit, out bool withinClipNorm);
+                header.WithinClipNorm = withinClipNorm;
                 if (!task.SecureAggregation.IsEmpty)
                     return await RunSecureAggregationAsync(task, fit, deadline.Token).ConfigureAwait(false);
                 payload = EncodeUpdate(fit.Delta, task);

@@ -56,6 +56,12 @@ public sealed class FederatedClientOptions
     /// <summary>The site's hash-chained audit log (tasks, model checks, update digests, answers); the caller opens and disposes it.</summary>
     public AuditLog? AuditLog { get; set; }
 
+    /// <summary>
+    /// Seeds the differential-privacy noise this client adds, for reproducible simulations only; null (the
+    /// default) draws it from the operating system's cryptographic generator.
+    /// </summary>
+    public long? PrivacyNoiseSeed { get; set; }
+
     /// <summary>Facts sent at join (device, dataset size, …).</summary>
     public IDictionary<string, string> Properties { get; } = new Dictionary<string, string>();
 }

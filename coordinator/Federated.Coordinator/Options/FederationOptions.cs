@@ -82,6 +82,9 @@ public sealed class FederationOptions
     /// <summary>Secure aggregation of training rounds (off by default).</summary>
     public SecureAggregationSettings SecureAggregation { get; set; } = new();
 
+    /// <summary>Differential privacy of training rounds (<c>Federation:Privacy</c>; off by default).</summary>
+    public Privacy.PrivacySettings Privacy { get; set; } = new();
+
     public TrainingOptions Training { get; set; } = new();
 
     /// <summary>

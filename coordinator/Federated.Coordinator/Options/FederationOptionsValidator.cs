@@ -78,6 +78,7 @@ public sealed class FederationOptionsValidator : IValidateOptions<FederationOpti
         Require(training.WeightDecay >= 0 && double.IsFinite(training.WeightDecay), "Training:WeightDecay", training.WeightDecay, "must be non-negative");
         Require(training.ProximalMu >= 0 && double.IsFinite(training.ProximalMu), "Training:ProximalMu", training.ProximalMu, "must be non-negative");
         Require(Enum.IsDefined(training.Optimizer), "Training:Optimizer", training.Optimizer, "must be Sgd or Adam");
+        failures.AddRange(Privacy.PrivacySettingsValidator.Validate(options));
         failures.AddRange(Strategies.StrategyFactory.Validate(options.Strategy.Name, options.Strategy.Options, options));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -35,6 +35,7 @@ public sealed partial class RoundOrchestrator(
 {
     private readonly FederationOptions _options = options.Value;
     private readonly IRoundObserver[] _observers = observers.ToArray();
+    private readonly Privacy.FederationPrivacy _privacy = new(options.Value, logger);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -94,6 +95,7 @@ public sealed partial class RoundOrchestrator(
     private async Task<(long Round, ModelSnapshot Global)> LoadOrCreateGlobalModelAsync(ModelArchitecture architecture, CancellationToken cancellationToken)
     {
         var rounds = await store.GetRoundsAsync(cancellationToken).ConfigureAwait(false);
+        _privacy.Restore(rounds);
         foreach (var interrupted in rounds)
         {
             // A round the coordinator stopped in cannot be finished: its updates were in memory.
@@ -144,10 +146,12 @@ public sealed partial class RoundOrchestrator(
         bool secure = secureSettings.Enabled;
         // A secure round runs its three protocol phases after training, each with its own timeout.
         var deadline = startedAt + _options.RoundTimeout + (secure ? 3 * secureSettings.PhaseTimeout : TimeSpan.Zero);
-        var stage = new RoundStage(round, TaskKind.Fit, deadline, global.Parameters.Layout, strategy.CreateAggregator(global.Parameters));
+        var privacy = _privacy.BeginRound(selected.Count, available.Count);
+        var stage = new RoundStage(round, TaskKind.Fit, deadline, global.Parameters.Layout,
+            _privacy.Wrap(strategy.CreateAggregator(global.Parameters), global.Parameters.Length, selected.Count));
         LogRoundStarted(round, selected.Count, available.Count, strategy.Name);
 
-        await IssueAsync(stage, global, selected, (clientId, index) => strategy.ConfigureFit(round, clientId, index), cancellationToken).ConfigureAwait(false);
+        await IssueAsync(stage, global, selected, (clientId, index) => strategy.ConfigureFit(round, clientId, index), cancellationToken, privacy).ConfigureAwait(false);
         int results;
         var secureMetrics = new Dictionary<string, double>();
         if (stage.Secure is { } secureRound)
@@ -194,6 +198,7 @@ public sealed partial class RoundOrchestrator(
                     failure = $"{strategy.Name} could not aggregate: {e.Message}";
                 }
             }
+            _privacy.EndRound(round, released: failure is null, results, metrics);
             if (failure is not null)
             {
                 await store.FinishRoundAsync(round, RoundStatus.Failed, null, failure, finishedAt, cancellationToken).ConfigureAwait(false);
@@ -256,7 +261,7 @@ public sealed partial class RoundOrchestrator(
         LogEvaluation(round, described);
     }
 
-    private async Task IssueAsync(RoundStage stage, ModelSnapshot global, IReadOnlyList<string> clients, Func<string, int, Shared.Training.TrainingConfig?> configure, CancellationToken cancellationToken)
+    private async Task IssueAsync(RoundStage stage, ModelSnapshot global, IReadOnlyList<string> clients, Func<string, int, Shared.Training.TrainingConfig?> configure, CancellationToken cancellationToken, Privacy.TaskPrivacy? privacy = null)
     {
         runtime.TryGetModel(global.ContentHash, out var modelFile);
         var issuedAt = time.GetUtcNow();
@@ -284,7 +289,7 @@ public sealed partial class RoundOrchestrator(
             long modelBytes = runtime.GetEncodedModel(global.ContentHash, modelCodec)?.Length ?? modelFile?.Length ?? 0;
             var task = new TaskAssignment(taskId, stage.Round, stage.Kind, global.ContentHash, modelBytes,
                 global.Architecture!.ToCanonicalString(), configure(session.ClientId, i), stage.Deadline, modelCodec, updateCodec,
-                stage.Secure?.SetupFor(taskId));
+                stage.Secure?.SetupFor(taskId)) { Privacy = privacy };
             stage.CountCodecs(modelCodec, updateCodec);
             await store.AddTaskAsync(new TaskRecord(taskId, stage.Round, session.ClientId, stage.Kind, global.ContentHash, issuedAt, stage.Deadline, TaskStatus.Issued, null, null), cancellationToken).ConfigureAwait(false);
             stage.AddTask(taskId, session.ClientId);
@@ -375,6 +380,8 @@ public sealed partial class RoundOrchestrator(
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"central accuracy {central:0.0000}"));
         if (record.Metrics.TryGetValue("federated_accuracy", out double federated))
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"federated accuracy {federated:0.0000}"));
+        if (record.Metrics.TryGetValue("dp_epsilon", out double epsilon) && record.Metrics.TryGetValue("dp_delta", out double delta))
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"ε {epsilon:0.###} at δ {delta:G3}"));
         if (record.Metrics.TryGetValue("fit_seconds", out double seconds))
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"training {seconds:0.0} s"));
         if (record.FailureReason is not null) parts.Add(record.FailureReason);

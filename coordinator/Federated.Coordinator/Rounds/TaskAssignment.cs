@@ -21,4 +21,6 @@ public sealed record TaskAssignment(
 {
     /// <summary>The coordinator's CMS signature over the model statement (set when the task is handed out; null when unsigned).</summary>
     public byte[]? ModelSignature { get; init; }
+    /// <summary>The differential privacy the task asks of the client, or null for none.</summary>
+    public Privacy.TaskPrivacy? Privacy { get; init; }
 }

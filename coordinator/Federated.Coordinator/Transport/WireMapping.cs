@@ -62,6 +62,7 @@ public static class WireMapping
         };
         if (task.SecureAggregation is { } setup) spec.SecureAggregation = Google.Protobuf.ByteString.CopyFrom(setup);
         if (task.ModelSignature is { } signature) spec.ModelSignature = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(signature);
+        if (task.Privacy is { } privacy) spec.Privacy = Privacy.PrivacyWire.ToProto(privacy);
         if (task.Training is { } training)
         {
             spec.Train = new TrainConfig

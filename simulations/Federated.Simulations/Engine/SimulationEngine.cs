@@ -85,7 +85,8 @@ public sealed class SimulationEngine : ISimulationEngine
             {
                 ICoordinatorConnection inner = channel is null ? new InProcessConnection(shared.Gateway) : new GrpcCoordinatorConnection(channel);
                 var connection = new VirtualClientConnection(inner, clients[i], shared);
-                var options = new FederatedClientOptions { Name = string.Create(CultureInfo.InvariantCulture, $"virtual-{i:D5}"), MaxAttempts = 5, SecureAggregation = SecureParticipant };
+                var options = new FederatedClientOptions { Name = string.Create(CultureInfo.InvariantCulture, $"virtual-{i:D5}"), MaxAttempts = 5, SecureAggregation = SecureParticipant,
+                    PrivacyNoiseSeed = (long)scenario.Seed * 1_000_003 + i };
                 var client = new FederatedClient(connection, new PooledTrainer(clients[i], shared), options, cache: cache, time: clock);
                 runs[i] = RunClientAsync(client, connection, stop.Token);
                 await Task.WhenAny(clients[i].Joined.Task, runs[i]).ConfigureAwait(false);

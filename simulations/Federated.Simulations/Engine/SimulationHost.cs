@@ -133,6 +133,16 @@ internal sealed class SimulationHost : IAsyncDisposable
             ["Federation:SecureAggregation:BitWidth"] = Invariant(scenario.SecureAggregation.BitWidth),
             ["Federation:SecureAggregation:MaxExampleWeight"] = Invariant(scenario.SecureAggregation.MaxExampleWeight),
             ["Federation:SecureAggregation:PhaseTimeout"] = Invariant(TimeSpan.FromSeconds(scenario.SecureAggregation.PhaseTimeoutSeconds)),
+            ["Federation:Privacy:Mode"] = scenario.Privacy.Mode,
+            ["Federation:Privacy:NoiseMultiplier"] = Invariant(scenario.Privacy.NoiseMultiplier),
+            ["Federation:Privacy:ClipNorm"] = Invariant(scenario.Privacy.ClipNorm),
+            ["Federation:Privacy:AdaptiveClipping"] = scenario.Privacy.AdaptiveClipping ? "true" : "false",
+            ["Federation:Privacy:TargetQuantile"] = Invariant(scenario.Privacy.TargetQuantile),
+            ["Federation:Privacy:ClipLearningRate"] = Invariant(scenario.Privacy.ClipLearningRate),
+            ["Federation:Privacy:ClipCountNoise"] = scenario.Privacy.ClipCountNoise > 0 ? Invariant(scenario.Privacy.ClipCountNoise) : null,
+            ["Federation:Privacy:Delta"] = Invariant(scenario.Privacy.Delta),
+            // A simulation is reproducible from its seed, the coordinator's DP noise included.
+            ["Federation:Privacy:NoiseSeed"] = Invariant(scenario.Seed),
         };
     }
 

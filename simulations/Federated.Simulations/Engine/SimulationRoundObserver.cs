@@ -66,6 +66,7 @@ internal sealed class SimulationRoundObserver(
             TrainingSeconds = context.Pool.TakeBusySeconds(),
             EvaluationSeconds = evaluator.LastSeconds,
             Completed = round.Status == RoundStatus.Completed,
+            Epsilon = round.Metrics.GetValueOrDefault("dp_epsilon", double.NaN),
         });
         return Task.CompletedTask;
     }

@@ -37,6 +37,9 @@ public sealed record RoundReport
     public double OverheadSeconds => Math.Max(0, WallSeconds - TrainingSeconds - EvaluationSeconds);
 
     public bool Completed { get; init; } = true;
+
+    /// <summary>ε of the (ε, δ)-DP guarantee spent so far (the coordinator's accountant); NaN without differential privacy.</summary>
+    public double Epsilon { get; init; } = double.NaN;
 }
 
 /// <summary>A whole simulation run.</summary>

@@ -6,7 +6,7 @@ namespace Federated.Simulations.Reporting;
 internal static class RoundsCsv
 {
     public const string Header =
-        "round,accuracy,loss,selected,participants,failures,bytes_sent,bytes_received,wall_seconds,training_seconds,evaluation_seconds,overhead_seconds,completed";
+        "round,accuracy,loss,selected,participants,failures,bytes_sent,bytes_received,wall_seconds,training_seconds,evaluation_seconds,overhead_seconds,completed,epsilon";
 
     private static readonly int ColumnCount = Header.Split(',').Length;
 
@@ -23,7 +23,8 @@ internal static class RoundsCsv
         Number(r.TrainingSeconds),
         Number(r.EvaluationSeconds),
         Number(r.OverheadSeconds),
-        r.Completed ? "true" : "false");
+        r.Completed ? "true" : "false",
+        Number(r.Epsilon));
 
     /// <summary>Reads one data row back; the overhead column is derived, so it is not read.</summary>
     /// <exception cref="FormatException">The row does not have the columns of <see cref="Header"/>.</exception>
@@ -47,6 +48,7 @@ internal static class RoundsCsv
             TrainingSeconds = double.Parse(c[9], invariant),
             EvaluationSeconds = double.Parse(c[10], invariant),
             Completed = bool.Parse(c[12]),
+            Epsilon = double.Parse(c[13], invariant),
         };
     }
 

@@ -39,6 +39,9 @@ public sealed record RunSummary
 
     public long TotalBytes => TotalBytesSent + TotalBytesReceived;
 
+    /// <summary>ε spent after the last round (differential privacy); null without it.</summary>
+    public double? FinalEpsilon { get; init; }
+
     /// <summary>Peak resident memory of the simulation process (0 when not measured).</summary>
     public long PeakMemoryBytes { get; init; }
 
@@ -67,6 +70,7 @@ public sealed record RunSummary
             MeanOverheadShare = wall > 0 ? overhead / wall : 0,
             TotalBytesSent = rounds.Sum(r => r.BytesSent),
             TotalBytesReceived = rounds.Sum(r => r.BytesReceived),
+            FinalEpsilon = rounds.Count > 0 && !double.IsNaN(rounds[^1].Epsilon) ? rounds[^1].Epsilon : null,
             PeakMemoryBytes = result.PeakMemoryBytes,
             OutputDirectory = result.OutputDirectory,
         };

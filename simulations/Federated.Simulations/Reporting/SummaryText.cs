@@ -21,6 +21,7 @@ internal static class SummaryText
         Line("Best accuracy", s.BestAccuracy is { } best ? $"{Percent(best)} (round {s.BestRound})" : "n/a");
         foreach (var milestone in s.RoundsToAccuracy)
             Line($"Rounds to {Percent(milestone.Accuracy, 0)}", milestone.Round is { } r ? r.ToString(CultureInfo.InvariantCulture) : "not reached");
+        if (s.FinalEpsilon is { } epsilon) Line("Privacy spent (ε)", epsilon.ToString("F3", CultureInfo.InvariantCulture));
         Line("Total wall time", Duration(s.TotalWallSeconds));
         Line("Overhead share", Percent(s.MeanOverheadShare, 1));
         Line("Bytes sent", Bytes(s.TotalBytesSent));

@@ -87,6 +87,7 @@ public static class ScenarioValidator
             Check(!Federated.Coordinator.Strategies.StrategyFactory.NeedsSingleUpdates(scenario.Strategy.Name), "strategy.name",
                 "a FedAvg-family strategy with secure aggregation (robust strategies must see single updates)", Quote(scenario.Strategy.Name));
         }
+        errors.AddRange(PrivacyScenarioValidator.Validate(scenario));
         return errors;
 
         void CheckProbability(double value, string key) => Check(value is >= 0 and <= 1, key, "a probability in [0, 1]", value);

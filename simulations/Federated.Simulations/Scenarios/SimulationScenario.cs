@@ -45,6 +45,9 @@ public sealed record SimulationScenario
     /// <summary>Secure aggregation of every training round (SecAgg+); off by default.</summary>
     public SecureAggregationSpec SecureAggregation { get; init; } = new();
 
+    /// <summary>Differential privacy of training rounds (the coordinator's Federation:Privacy); none by default.</summary>
+    public DifferentialPrivacySpec Privacy { get; init; } = new();
+
     /// <summary>How models travel to clients: fp32, fp16, int8.</summary>
     public string ModelCodec { get; init; } = "fp32";
 
@@ -172,4 +175,30 @@ public sealed record SecureAggregationSpec
 
     /// <summary>Simulated seconds each phase after training waits for missing clients.</summary>
     public double PhaseTimeoutSeconds { get; init; } = 60;
+}
+
+/// <summary>Differential privacy settings of a scenario (the coordinator's Federation:Privacy).</summary>
+public sealed record DifferentialPrivacySpec
+{
+    /// <summary><c>none</c>, <c>local</c> (clients add all the noise), <c>central</c> (the coordinator clips and noises the aggregate) or <c>distributed</c> (noise shares before secure-aggregation masking).</summary>
+    public string Mode { get; init; } = "none";
+
+    /// <summary>z: the noise's standard deviation as a multiple of the clip norm.</summary>
+    public double NoiseMultiplier { get; init; } = 1.0;
+
+    /// <summary>L2 bound of each update (the first round's when adaptive).</summary>
+    public double ClipNorm { get; init; } = 1.0;
+
+    /// <summary>Adapt the clip norm toward a quantile of update norms (Andrew et al. 2021; central mode only).</summary>
+    public bool AdaptiveClipping { get; init; }
+
+    public double TargetQuantile { get; init; } = 0.5;
+
+    public double ClipLearningRate { get; init; } = 0.2;
+
+    /// <summary>σ_b of the noised count of adaptive clipping; 0 for clients per round / 20.</summary>
+    public double ClipCountNoise { get; init; }
+
+    /// <summary>δ of the (ε, δ) guarantee reported per round.</summary>
+    public double Delta { get; init; } = 1e-5;
 }

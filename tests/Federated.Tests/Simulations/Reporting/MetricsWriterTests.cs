@@ -30,15 +30,15 @@ public sealed class MetricsWriterTests : IDisposable
     public void RoundsCsv_HeaderAndInvariantRows()
     {
         var writer = new MetricsWriter(_temp.Path);
-        var round = Rounds.Make(3, 0.8125, loss: 0.5, wall: 12.5, training: 10) with { Completed = false, EvaluationSeconds = 0.5 };
+        var round = Rounds.Make(3, 0.8125, loss: 0.5, wall: 12.5, training: 10) with { Completed = false, EvaluationSeconds = 0.5, Epsilon = 1.25 };
 
         writer.Append(round);
 
         string[] lines = File.ReadAllLines(writer.RoundsCsvPath);
         Assert.Equal(
-            "round,accuracy,loss,selected,participants,failures,bytes_sent,bytes_received,wall_seconds,training_seconds,evaluation_seconds,overhead_seconds,completed",
+            "round,accuracy,loss,selected,participants,failures,bytes_sent,bytes_received,wall_seconds,training_seconds,evaluation_seconds,overhead_seconds,completed,epsilon",
             lines[0]);
-        Assert.Equal("3,0.8125,0.5,10,9,1,3000,2700,12.5,10,0.5,2,false", lines[1]);
+        Assert.Equal("3,0.8125,0.5,10,9,1,3000,2700,12.5,10,0.5,2,false,1.25", lines[1]);
     }
 
     [Fact]

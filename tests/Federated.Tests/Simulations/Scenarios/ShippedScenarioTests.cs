@@ -12,6 +12,7 @@ public sealed class ShippedScenarioTests
     [InlineData("default.json")]
     [InlineData("quick.json")]
     [InlineData("faults.json")]
+    [InlineData("private.json")]
     public void ShippedScenario_LoadsAndValidates(string file)
     {
         var scenario = ScenarioFile.Load(ScenarioPath(file));
