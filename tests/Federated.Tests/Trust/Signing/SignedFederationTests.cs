@@ -335,6 +335,32 @@ public sealed class SignedFederationTests : IDisposable
         Assert.Equal("site policy MaxLocalEpochs is 2; the task asks for 3", Field(siteEvent.Data, "reason"));
     }
 
+    [Fact]
+    public async Task Privacy_rules_of_a_site_policy_judge_the_privacy_the_coordinator_asks_for()
+    {
+        // The federation adds local DP with noise multiplier 0.5 (Federation:Privacy).
+        var settings = Settings(clients: 3, rounds: 1, minResults: 1);
+        settings["Privacy:Mode"] = "Local";
+        settings["Privacy:NoiseMultiplier"] = "0.5";
+        settings["Privacy:ClipNorm"] = "1.0";
+        await using var coordinator = await StartAuditedAsync(settings);
+        var strict = new CountingTrainer();
+        var secure = new CountingTrainer();
+        await RunAsync(coordinator,
+            (Site(coordinator, "site-a", new SitePolicy { RequireDifferentialPrivacy = true, MinNoiseMultiplier = 0.5 }), new ConstantDeltaTrainer(0.25f, 10), null),
+            (Site(coordinator, "site-b", new SitePolicy { RequireDifferentialPrivacy = true, MinNoiseMultiplier = 1.0 }), strict, null),
+            (Site(coordinator, "site-c", new SitePolicy { RequireSecureAggregation = true }), secure, null));
+
+        Assert.Equal(0, strict.Fits);
+        Assert.Equal(0, secure.Fits);
+        await using var store = await coordinator.OpenStoreAsync();
+        var tasks = await store.GetTasksAsync(1);
+        Assert.Equal(TaskStatus.Completed, Assert.Single(tasks, t => t.ClientId == "site-a").Status);
+        Assert.Equal("policy refusal: site policy MinNoiseMultiplier is 1; the task's noise multiplier is 0.5", Assert.Single(tasks, t => t.ClientId == "site-b").Reason);
+        Assert.StartsWith("policy refusal: site policy RequireSecureAggregation", Assert.Single(tasks, t => t.ClientId == "site-c").Reason, StringComparison.Ordinal);
+        Assert.Equal(2, Events(CoordinatorAudit(coordinator)).Count(e => e.Event == "policy-refusal"));
+    }
+
     public void Dispose()
     {
         foreach (var log in _logs) log.Dispose();
