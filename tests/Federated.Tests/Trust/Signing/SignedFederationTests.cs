@@ -92,6 +92,13 @@ public sealed class SignedFederationTests : IDisposable
         }
     }
 
+    /// <summary>Honest sites a and b, and site c whose connection goes through <paramref name="wrap"/>.</summary>
+    private Task<ClientRunSummary[]> RunWithThirdSiteAsync(LoopbackCoordinator coordinator, Func<ICoordinatorConnection, ICoordinatorConnection> wrap, ILocalTrainer? siteA = null) =>
+        RunAsync(coordinator,
+            (Site(coordinator, "site-a"), siteA ?? new ConstantDeltaTrainer(0.25f, 10), null),
+            (Site(coordinator, "site-b"), new ConstantDeltaTrainer(0.5f, 30), null),
+            (Site(coordinator, "site-c"), new ConstantDeltaTrainer(0.5f, 30), wrap));
+
     /// <summary>The events of an audit log, after checking that its chain verifies.</summary>
     private static List<(string Event, JsonElement Data)> Events(string path)
     {
@@ -168,10 +175,7 @@ public sealed class SignedFederationTests : IDisposable
                 return send(header, changed);
             },
         });
-        await RunAsync(coordinator,
-            (Site(coordinator, "site-a"), new ConstantDeltaTrainer(0.25f, 10), null),
-            (Site(coordinator, "site-b"), new ConstantDeltaTrainer(0.5f, 30), null),
-            (Site(coordinator, "site-c"), new ConstantDeltaTrainer(0.5f, 30), tamper));
+        await RunWithThirdSiteAsync(coordinator, tamper);
 
         await using var store = await coordinator.OpenStoreAsync();
         Assert.Equal(RoundStatus.Completed, (await store.GetRoundAsync(1))!.Status);
@@ -201,10 +205,7 @@ public sealed class SignedFederationTests : IDisposable
                 return send(unsigned, payload);
             },
         });
-        await RunAsync(coordinator,
-            (Site(coordinator, "site-a"), new ConstantDeltaTrainer(0.25f, 10), null),
-            (Site(coordinator, "site-b"), new ConstantDeltaTrainer(0.5f, 30), null),
-            (Site(coordinator, "site-c"), new ConstantDeltaTrainer(0.5f, 30), strip));
+        await RunWithThirdSiteAsync(coordinator, strip);
 
         await using var store = await coordinator.OpenStoreAsync();
         var rejection = Assert.Single(await store.GetRejectionsAsync());
@@ -247,10 +248,7 @@ public sealed class SignedFederationTests : IDisposable
                 return last;
             },
         });
-        await RunAsync(coordinator,
-            (Site(coordinator, "site-a"), new GatedTrainer(duplicateSent.Task), null),
-            (Site(coordinator, "site-b"), new ConstantDeltaTrainer(0.5f, 30), null),
-            (Site(coordinator, "site-c"), new ConstantDeltaTrainer(0.5f, 30), replay));
+        await RunWithThirdSiteAsync(coordinator, replay, new GatedTrainer(duplicateSent.Task));
 
         Assert.Equal(3, replies.Count);
         Assert.All(replies, r => Assert.False(r.Accepted));
