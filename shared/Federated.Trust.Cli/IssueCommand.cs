@@ -94,6 +94,11 @@ internal static class IssueCommand
                 throw new ArgumentException($"--validity-days must be positive (got {days}).");
             }
 
+            if (BundleManifest.AddressProblem(result.GetValue(_address), result.GetValue(_mqttPort)) is { } problem)
+            {
+                throw new ArgumentException($"--address/--mqtt-port: {problem}.");
+            }
+
             var directory = result.GetValue(_out) ?? Path.Combine("bundles", identity);
             if (File.Exists(Path.Combine(directory, BundleFiles.Manifest)))
             {

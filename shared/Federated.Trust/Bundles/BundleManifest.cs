@@ -89,18 +89,29 @@ public sealed record BundleManifest
             throw new FederationTrustException($"Bundle manifest '{path}': identity '{manifest.Identity}' {problem}.");
         }
 
-        if (manifest.MqttPort is { } port && port is < 1 or > 65535)
+        if (AddressProblem(manifest.CoordinatorAddress, manifest.MqttPort) is { } addressProblem)
         {
-            throw new FederationTrustException($"Bundle manifest '{path}': mqttPort {port} is not a TCP port.");
-        }
-
-        if (manifest.CoordinatorAddress is { } address
-            && (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")))
-        {
-            throw new FederationTrustException($"Bundle manifest '{path}': coordinatorAddress '{address}' is not an http(s) URL.");
+            throw new FederationTrustException($"Bundle manifest '{path}': {addressProblem}.");
         }
 
         return manifest;
+    }
+
+    /// <summary>What is wrong with the addresses a manifest carries, or null when nothing is.</summary>
+    public static string? AddressProblem(string? coordinatorAddress, int? mqttPort)
+    {
+        if (mqttPort is { } port && port is < 1 or > 65535)
+        {
+            return $"mqttPort {port} is not a TCP port";
+        }
+
+        if (coordinatorAddress is { } address
+            && (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")))
+        {
+            return $"coordinatorAddress '{address}' is not an http(s) URL";
+        }
+
+        return null;
     }
 
     /// <summary>Writes this manifest as <c>bundle.json</c> in <paramref name="directory"/>.</summary>

@@ -41,6 +41,11 @@ public static class FederationBundle
             throw new ArgumentException($"Certificate '{certificate.Subject}' has no private key to put in a bundle.", nameof(certificate));
         }
 
+        if (BundleManifest.AddressProblem(coordinatorAddress, mqttPort) is { } problem)
+        {
+            throw new ArgumentException($"Bundle for '{certificate.Subject}': {problem}.", nameof(coordinatorAddress));
+        }
+
         var identity = FederationIdentity.Of(certificate);
         var role = FederationIdentity.RoleOf(certificate)
             ?? throw new ArgumentException($"Certificate '{certificate.Subject}' carries no federation role.", nameof(certificate));

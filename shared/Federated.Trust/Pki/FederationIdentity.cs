@@ -17,9 +17,23 @@ public static class FederationIdentity
     {
         ArgumentNullException.ThrowIfNull(certificate);
         var commonName = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
-        if (string.IsNullOrEmpty(commonName) || !HasCommonName(certificate))
+        if (certificate.SubjectName.EnumerateRelativeDistinguishedNames().Any(rdn => rdn.HasMultipleElements))
+        {
+            // A multi-valued component could hide a second CN that other TLS libraries would read.
+            throw new FormatException($"Certificate '{certificate.Subject}' has a multi-valued subject name component; federation subjects have single-valued ones.");
+        }
+
+        var commonNames = CommonNameCount(certificate);
+        if (string.IsNullOrEmpty(commonName) || commonNames == 0)
         {
             throw new FormatException($"Certificate '{certificate.Subject}' has no subject CN, so it names no federation identity.");
+        }
+
+        // TLS libraries disagree on which of several CNs counts (Mosquitto's use_identity_as_username
+        // and .NET may read different ones), so a certificate must name exactly one.
+        if (commonNames > 1)
+        {
+            throw new FormatException($"Certificate '{certificate.Subject}' has {commonNames} subject CNs; a federation identity needs exactly one.");
         }
 
         if (Problem(commonName) is { } problem)
@@ -126,16 +140,17 @@ public static class FederationIdentity
     }
 
     // GetNameInfo falls back to other name parts when there is no CN; the identity must be a CN.
-    private static bool HasCommonName(X509Certificate2 certificate)
+    private static int CommonNameCount(X509Certificate2 certificate)
     {
+        var count = 0;
         foreach (var rdn in certificate.SubjectName.EnumerateRelativeDistinguishedNames())
         {
             if (rdn.GetSingleElementType().Value == "2.5.4.3")
             {
-                return true;
+                count++;
             }
         }
 
-        return false;
+        return count;
     }
 }

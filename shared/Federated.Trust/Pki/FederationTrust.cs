@@ -13,6 +13,7 @@ public sealed class FederationTrust
     private readonly Lock _reloadGate = new();
     private readonly string? _crlPath;
     private readonly TimeProvider _time;
+    private readonly ChainCache _chains = new();
     private volatile RevocationList _revocations;
     private (DateTime Written, long Length) _crlStamp;
 
@@ -154,8 +155,11 @@ public sealed class FederationTrust
         var revocations = _revocations;
         var now = _time.GetUtcNow();
 
-        using (var chain = new X509Chain())
+        var key = ChainCache.KeyOf(certificate);
+        var facts = _chains.Get(key, now.UtcDateTime);
+        if (facts is null)
         {
+            using var chain = new X509Chain();
             chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
             chain.ChainPolicy.CustomTrustStore.Add(Root);
             chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
@@ -167,32 +171,31 @@ public sealed class FederationTrust
                 chain.ChainPolicy.ExtraStore.AddRange(extraChain);
             }
 
-            var built = chain.Build(certificate);
-            if (!built || !EndsAtRoot(chain))
+            if (!chain.Build(certificate) || !EndsAtRoot(chain))
             {
                 return TrustCheckResult.Refused(certificate, ChainFailure(chain, certificate, now));
             }
 
-            // The federation CRL covers every certificate the root issued (the chain minus the root).
-            for (var i = 0; i < chain.ChainElements.Count - 1; i++)
+            facts = _chains.Add(key, chain);
+        }
+
+        // The federation CRL covers every certificate the root issued (the chain minus the root).
+        for (var i = 0; i < facts.Issued.Length; i++)
+        {
+            if (revocations.IsRevoked(facts.Issued[i].Serial, out var entry))
             {
-                var element = chain.ChainElements[i].Certificate;
-                if (revocations.IsRevoked(SerialNumbers.FromBytes(element.SerialNumberBytes.Span), out var entry))
-                {
-                    var why = entry!.Reason is { } reason ? $" ({reason})" : string.Empty;
-                    var whose = i == 0 ? string.Empty : $" (its issuer '{element.Subject}')";
-                    return TrustCheckResult.Refused(certificate, $"is revoked{whose}: serial {entry.Serial} revoked on {entry.RevokedAt:u}{why}");
-                }
+                var why = entry!.Reason is { } reason ? $" ({reason})" : string.Empty;
+                var whose = i == 0 ? string.Empty : $" (its issuer '{facts.Issued[i].Subject}')";
+                return TrustCheckResult.Refused(certificate, $"is revoked{whose}: serial {entry.Serial} revoked on {entry.RevokedAt:u}{why}");
             }
         }
 
-        if (!FederationIdentity.TryOf(certificate, out var identity, out var identityProblem))
+        if (facts.Identity is not { } identity)
         {
-            return new TrustCheckResult(false, identityProblem!, null, null, certificate);
+            return new TrustCheckResult(false, facts.IdentityProblem!, null, null, certificate);
         }
 
-        var role = FederationIdentity.RoleOf(certificate);
-        if (role is null)
+        if (facts.Role is not { } role)
         {
             return TrustCheckResult.Refused(certificate, "carries no federation role (coordinator or site) in its extended key usage", identity);
         }
@@ -202,8 +205,7 @@ public sealed class FederationTrust
             return TrustCheckResult.Refused(certificate, $"has the {role} role, but the {expected} role is required", identity, role);
         }
 
-        var purposes = FederationIdentity.Purposes(certificate);
-        if (!purposes.Contains(FederationOids.ClientAuth) || (role == FederationRole.Coordinator && !purposes.Contains(FederationOids.ServerAuth)))
+        if (!facts.ClientAuth || (role == FederationRole.Coordinator && !facts.ServerAuth))
         {
             var needed = role == FederationRole.Coordinator ? "serverAuth and clientAuth" : "clientAuth";
             return TrustCheckResult.Refused(certificate, $"lacks the {needed} extended key usage its {role} role needs", identity, role);

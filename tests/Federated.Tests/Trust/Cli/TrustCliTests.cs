@@ -102,6 +102,23 @@ public sealed class TrustCliTests : IDisposable
     }
 
     [Fact]
+    public void Issue_WithBadAddressOrNoCoordinatorNames_ChangesNothing()
+    {
+        Assert.Equal(0, Run("ca", "create", "--federation", "clinics").Exit);
+
+        var badAddress = Run("issue", "site", "site-a", "--address", "ftp://x", "--out", Bundle("site-a"));
+        var noNames = Run("issue", "coordinator", "--out", Bundle("coordinator"));
+        var list = Run("list");
+
+        Assert.Equal(1, badAddress.Exit);
+        Assert.Contains("coordinatorAddress 'ftp://x' is not an http(s) URL", badAddress.Error, StringComparison.Ordinal);
+        Assert.Equal(1, noNames.Exit);
+        Assert.Contains("at least one DNS name or IP address", noNames.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("site-a", list.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Coordinator", list.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Crl_WritesDerSignedByTheCa()
     {
         Assert.Equal(0, Run("ca", "create", "--federation", "clinics").Exit);

@@ -20,6 +20,18 @@ public sealed class FederationIdentityTests
     }
 
     [Fact]
+    public void CertificateWithTwoCommonNames_HasNoIdentity()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var certificate = new CertificateRequest("CN=site-a, CN=coordinator", key, HashAlgorithmName.SHA256)
+            .CreateSelfSigned(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1));
+
+        var error = Assert.Throws<FormatException>(() => FederationIdentity.Of(certificate));
+
+        Assert.Contains("2 subject CNs", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Identity_OfMaximumLength_IsAcceptedAndOneMoreIsNot()
     {
         Assert.Null(FederationIdentity.Problem(new string('a', FederationIdentity.MaxLength)));

@@ -86,6 +86,21 @@ public sealed class FederationTrustTests
     }
 
     [Fact]
+    public void CertificateTrustedOnce_IsRefusedOnceItExpires()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        using var federation = new TestFederation(time: clock);
+        var trust = federation.Trust(clock);
+        Assert.True(trust.Check(federation.Site, FederationRole.Site).Trusted);
+
+        clock.Now = new DateTimeOffset(federation.Site.NotAfter.ToUniversalTime()).AddSeconds(1);
+        var result = trust.Check(federation.Site, FederationRole.Site);
+
+        Assert.False(result.Trusted);
+        Assert.Contains("expired on", result.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void CaCertificateItself_IsNotAParty()
     {
         using var federation = new TestFederation();
