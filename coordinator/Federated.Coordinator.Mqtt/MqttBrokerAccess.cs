@@ -79,7 +79,7 @@ internal sealed partial class MqttBrokerAccess(TransportSecurity security, MqttT
         foreach (var client in await server.GetClientsAsync().ConfigureAwait(false))
         {
             if (!_peers.TryGetValue(client.Id, out var peer)) continue;
-            var check = security.Check(peer.Certificate, peer.Role);
+            var check = security.Recheck(peer.Certificate, peer.Role);
             if (check.Trusted) continue;
             _peers.TryRemove(client.Id, out _);
             LogRevoked(client.Id, check.Refusal!);

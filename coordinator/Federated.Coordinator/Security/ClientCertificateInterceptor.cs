@@ -53,7 +53,7 @@ internal sealed class ClientCertificateInterceptor(TransportSecurity security) :
         if (certificate is null)
             throw new RpcException(new Status(StatusCode.Unauthenticated, "The coordinator requires mutual TLS: connect over https with a federation client certificate."));
         // Sites only: the coordinator's own certificate has no business calling its own service.
-        var check = security.Check(certificate, FederationRole.Site);
+        var check = security.Recheck(certificate, FederationRole.Site);
         if (!check.Trusted)
             throw new RpcException(new Status(StatusCode.PermissionDenied, check.Refusal!));
         CallerIdentity.Set(context, check.Identity!, certificate);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Federated.Trust.Bundles;
@@ -20,9 +21,14 @@ public readonly record struct PeerCheck(string? Identity, FederationRole? Role, 
 /// and its revocation list. Credentials are those registered in the container (loaded from
 /// <c>Security:Bundle</c>, or given by a test) and are resolved on first use.
 /// </summary>
-public sealed partial class TransportSecurity(IOptions<SecurityOptions> options, IServiceProvider services, ILogger<TransportSecurity> logger)
+public sealed partial class TransportSecurity(IOptions<SecurityOptions> options, IServiceProvider services, TimeProvider time, ILogger<TransportSecurity> logger)
 {
     private readonly SecurityOptions _options = options.Value;
+
+    // Verdicts on certificates of open connections, valid while the revocation list in force is the
+    // same object and the certificate has not expired: a call or a sweep then costs a lookup, not a
+    // chain build, and a new list (a revocation) or an expiry forces a fresh check.
+    private readonly ConcurrentDictionary<(string Thumbprint, FederationRole Role), (RevocationList List, PeerCheck Check)> _verdicts = new();
     private readonly Lazy<FederationCredentials> _credentials = new(() => services.GetService<FederationCredentials>()
         ?? throw new InvalidOperationException(
             $"{SecurityOptions.SectionName}:Mode is {TransportSecurityMode.MutualTls} (the default) but no credentials are configured: set {SecurityOptions.SectionName}:Bundle " +
@@ -56,6 +62,24 @@ public sealed partial class TransportSecurity(IOptions<SecurityOptions> options,
         if (!roles.Contains(result.Role!.Value))
             return new PeerCheck(null, null, $"Certificate '{certificate.Subject}' has the {result.Role} role, which may not connect here.");
         return new PeerCheck(result.Identity, result.Role, null);
+    }
+
+    /// <summary>
+    /// Checks again the certificate of a connection accepted earlier (every gRPC call, every broker
+    /// sweep): the same as <see cref="Check"/>, remembered until the revocation list changes or the
+    /// certificate expires.
+    /// </summary>
+    public PeerCheck Recheck(X509Certificate2 certificate, FederationRole role)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        var list = Credentials.Trust.RevocationList; // re-reads the CRL file when it changed
+        var key = (certificate.Thumbprint, role);
+        if (_verdicts.TryGetValue(key, out var known) && ReferenceEquals(known.List, list) && time.GetUtcNow() < certificate.NotAfter.ToUniversalTime())
+            return known.Check;
+        var check = Check(certificate, role);
+        if (check.Trusted) _verdicts[key] = (list, check);
+        else _verdicts.TryRemove(key, out _);
+        return check;
     }
 
     /// <summary>

@@ -10,6 +10,7 @@ using Federated.Tests.Integration;
 using Federated.Trust.Bundles;
 using Federated.Trust.Pki;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Federated.Tests.Trust.Tls;
 
@@ -116,6 +117,20 @@ public class PinningTests
 
         Assert.Contains("Security:Bundle", refused.Message, StringComparison.Ordinal);
         Assert.Contains("Site certificate of 'hospital-a'", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Plain_text_is_only_what_was_asked_for_and_is_logged_as_a_warning()
+    {
+        var logs = new CapturedLogs();
+        // The fixture says Security:Mode=Insecure explicitly.
+        await using var coordinator = await LoopbackCoordinator.StartAsync(new Dictionary<string, string?>(),
+            services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
+
+        Assert.Equal("http", coordinator.Address.Scheme);
+        Assert.Contains(logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning
+            && e.Message.Contains("Security:Mode is Insecure", StringComparison.Ordinal) && e.Message.Contains("plain text", StringComparison.Ordinal));
+        Assert.Throws<ArgumentException>(() => GrpcCoordinatorConnection.CreateChannel(new Uri("https://127.0.0.1:1")));
     }
 
     [Fact]
