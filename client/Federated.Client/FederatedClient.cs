@@ -124,7 +124,7 @@ public sealed partial class FederatedClient
                 var fit = await _trainer.FitAsync(architecture, model.Parameters, ToConfig(task.Train), deadline.Token).ConfigureAwait(false);
                 // Clip and noise before the update is encoded or masked (the task's PrivacySpec).
                 _privacy ??= new Privacy.UpdatePrivacy(_options.PrivacyNoiseSeed);
-                fit = _privacy.Apply(task.Privacy, fit, out bool withinClipNorm);
+                fit = _privacy.Apply(task.Privacy, fit, masked: !task.SecureAggregation.IsEmpty, out bool withinClipNorm);
                 header.WithinClipNorm = withinClipNorm;
                 if (!task.SecureAggregation.IsEmpty)
                     return await RunSecureAggregationAsync(task, fit, deadline.Token).ConfigureAwait(false);

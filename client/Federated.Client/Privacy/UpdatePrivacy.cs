@@ -28,8 +28,9 @@ public sealed class UpdatePrivacy
     /// when the task asks for no privacy. <paramref name="withinClipNorm"/> says whether the update's norm
     /// was at most the bound before clipping (the bit adaptive clipping counts).
     /// </summary>
-    /// <exception cref="InvalidDataException">The spec's numbers cannot be applied (the client reports the task as failed).</exception>
-    public FitOutcome Apply(PrivacySpec? spec, FitOutcome fit, out bool withinClipNorm)
+    /// <param name="masked">Whether the update leaves this client only through secure aggregation.</param>
+    /// <exception cref="InvalidDataException">The spec cannot be applied, or asks for distributed DP on an update that would leave unmasked (the client reports the task as failed).</exception>
+    public FitOutcome Apply(PrivacySpec? spec, FitOutcome fit, bool masked, out bool withinClipNorm)
     {
         ArgumentNullException.ThrowIfNull(fit);
         withinClipNorm = false;
@@ -40,6 +41,9 @@ public sealed class UpdatePrivacy
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"The task's privacy client_noise_multiplier {spec.ClientNoiseMultiplier} is not a number >= 0."));
         if (spec.Mode is not (PrivacyMode.Local or PrivacyMode.Central or PrivacyMode.Distributed))
             throw new InvalidDataException($"The task asks for privacy mode {spec.Mode}, which this client does not know.");
+        // A share of the noise protects nothing on its own: such an update may only leave inside a masked sum.
+        if (spec.Mode == PrivacyMode.Distributed && !masked)
+            throw new InvalidDataException("The task asks for distributed DP without secure aggregation: this client does not send an update carrying only its share of the noise unmasked.");
 
         var values = fit.Delta.Values;
         withinClipNorm = L2Clipping.Clip(values, spec.ClipNorm).WithinBound;

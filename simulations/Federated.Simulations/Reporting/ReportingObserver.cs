@@ -62,7 +62,9 @@ public sealed class ReportingObserver : ISimulationObserver, IDisposable
             }
             var summary = _metrics.WriteSummary(result);
             string plot = Path.Combine(_metrics.Directory, PlotFile);
-            PlotWriter.Write(result.Rounds, plot, $"{result.Name}: {result.DatasetDescription}, {result.PartitionDescription}");
+            // With differential privacy the plot says what the accuracy cost: ε after the last round.
+            string privacy = summary.FinalEpsilon is { } epsilon ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $", ε = {epsilon:0.##}") : "";
+            PlotWriter.Write(result.Rounds, plot, $"{result.Name}: {result.DatasetDescription}, {result.PartitionDescription}{privacy}");
             _progress.WriteLine("");
             _progress.WriteLine(summary.ToText().TrimEnd('\n'));
             _progress.WriteLine($"Plot                  {plot}");

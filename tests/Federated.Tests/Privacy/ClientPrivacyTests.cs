@@ -23,7 +23,7 @@ public class ClientPrivacyTests
     {
         var fit = Fit(1); // norm √300000 ≈ 548, far above the bound
         var spec = new PrivacySpec { Mode = PrivacyMode.Local, ClipNorm = 2, ClientNoiseMultiplier = 0.8, NoiseMultiplier = 0.8 };
-        var result = new UpdatePrivacy(seed: 1).Apply(spec, fit, out bool within);
+        var result = new UpdatePrivacy(seed: 1).Apply(spec, fit, masked: false, out bool within);
         Assert.False(within);
         Assert.Equal(250, result.ExampleCount);
         // Clipped, each value is 2/√n; the noise on top has σ = 0.8·2. 6 standard errors (false failure < 2·10⁻⁹).
@@ -36,7 +36,7 @@ public class ClientPrivacyTests
     public void Central_dp_only_clips_and_counts_the_update_with_weight_one()
     {
         var spec = new PrivacySpec { Mode = PrivacyMode.Central, ClipNorm = 1, NoiseMultiplier = 1 };
-        var result = new UpdatePrivacy(seed: 1).Apply(spec, Fit(1), out bool within);
+        var result = new UpdatePrivacy(seed: 1).Apply(spec, Fit(1), masked: false, out bool within);
         Assert.False(within);
         Assert.Equal(1, result.ExampleCount);
         Assert.Equal(1, L2Clipping.Norm(result.Delta.Values), 4);
@@ -53,7 +53,7 @@ public class ClientPrivacyTests
         var sum = new double[Length];
         for (int k = 0; k < clients; k++)
         {
-            var result = new UpdatePrivacy(seed: 40 + k).Apply(spec, Fit(0), out bool within);
+            var result = new UpdatePrivacy(seed: 40 + k).Apply(spec, Fit(0), masked: true, out bool within);
             Assert.True(within);
             Assert.Equal(1, result.ExampleCount);
             for (int i = 0; i < Length; i++) sum[i] += result.Delta.Values[i];
@@ -66,15 +66,18 @@ public class ClientPrivacyTests
     public void No_spec_leaves_the_update_untouched()
     {
         var fit = Fit(3);
-        Assert.Same(fit, new UpdatePrivacy().Apply(null, fit, out _));
-        Assert.Same(fit, new UpdatePrivacy().Apply(new PrivacySpec(), fit, out _));
+        Assert.Same(fit, new UpdatePrivacy().Apply(null, fit, masked: false, out _));
+        Assert.Same(fit, new UpdatePrivacy().Apply(new PrivacySpec(), fit, masked: false, out _));
         Assert.All(fit.Delta.Values.ToArray(), v => Assert.Equal(3f, v));
     }
 
     [Fact]
     public void An_unusable_spec_fails_the_task_with_a_reason()
     {
-        var error = Assert.Throws<InvalidDataException>(() => new UpdatePrivacy().Apply(new PrivacySpec { Mode = PrivacyMode.Local, ClipNorm = 0 }, Fit(1), out _));
+        var error = Assert.Throws<InvalidDataException>(() => new UpdatePrivacy().Apply(new PrivacySpec { Mode = PrivacyMode.Local, ClipNorm = 0 }, Fit(1), masked: false, out _));
         Assert.Contains("clip_norm", error.Message, StringComparison.Ordinal);
+        var unmasked = Assert.Throws<InvalidDataException>(() => new UpdatePrivacy().Apply(
+            new PrivacySpec { Mode = PrivacyMode.Distributed, ClipNorm = 1, ClientNoiseMultiplier = 0.5 }, Fit(1), masked: false, out _));
+        Assert.Contains("without secure aggregation", unmasked.Message, StringComparison.Ordinal);
     }
 }

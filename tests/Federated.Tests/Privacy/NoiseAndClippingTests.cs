@@ -91,6 +91,7 @@ public class NoiseAndClippingTests
         Assert.True(outcome.WithinBound);
         Assert.Equal([0.3f, -0.4f], values);
         Assert.Throws<ArgumentOutOfRangeException>(() => L2Clipping.Clip(values, 0));
+        Assert.Throws<ArgumentException>(() => L2Clipping.Clip(new[] { 1f, float.PositiveInfinity }, 1));
     }
 
     [Fact]

@@ -78,6 +78,28 @@ public sealed class PrivacySimulationTests : IDisposable
     }
 
     [Fact]
+    public async Task Clients_over_real_grpc_receive_the_tasks_privacy_and_epsilon_is_counted()
+    {
+        // Loopback: every virtual client is the real gRPC client against a coordinator on 127.0.0.1,
+        // so TaskSpec.privacy crosses the wire. Central DP with a tiny clip norm: the clients' own clipping
+        // (from the spec) keeps every update within it, which the coordinator's count shows.
+        var result = await RunAsync(Scenario(new DifferentialPrivacySpec { Mode = "central", NoiseMultiplier = 2, ClipNorm = 0.05 }) with { Loopback = true, Rounds = 2 });
+
+        Assert.All(result.Rounds, r => Assert.True(r.Completed, $"round {r.Round}"));
+        Assert.Equal(Expected(0.5, 2, 2), result.Rounds[^1].Epsilon, 9);
+        // One local epoch moves logistic regression by far more than 0.05 (the 0.5 bound of the other tests
+        // already clips some): only clients that clipped to the spec's bound can all be within it.
+        await using var store = new Federated.Coordinator.Persistence.SqliteCoordinatorStore(Path.Combine(result.OutputDirectory, "coordinator.db"));
+        await store.InitializeAsync();
+        foreach (var round in await store.GetRoundsAsync())
+        {
+            Assert.Equal(8, round.Metrics["dp_within_clip_norm"]);
+            Assert.Equal(0.05, round.Metrics["dp_clip_norm"]);
+            Assert.Equal(result.Rounds[(int)round.Round - 1].Epsilon, round.Metrics["dp_epsilon"]);
+        }
+    }
+
+    [Fact]
     public async Task More_noise_costs_less_privacy_and_no_dp_reports_no_epsilon()
     {
         var little = await RunAsync(Scenario(new DifferentialPrivacySpec { Mode = "local", NoiseMultiplier = 0.5, ClipNorm = 0.5 }));

@@ -92,6 +92,13 @@ public sealed class SignedFederationTests : IDisposable
         }
     }
 
+    /// <summary>Honest sites a and b, and site c whose connection goes through <paramref name="wrap"/>.</summary>
+    private Task<ClientRunSummary[]> RunWithThirdSiteAsync(LoopbackCoordinator coordinator, Func<ICoordinatorConnection, ICoordinatorConnection> wrap, ILocalTrainer? siteA = null) =>
+        RunAsync(coordinator,
+            (Site(coordinator, "site-a"), siteA ?? new ConstantDeltaTrainer(0.25f, 10), null),
+            (Site(coordinator, "site-b"), new ConstantDeltaTrainer(0.5f, 30), null),
+            (Site(coordinator, "site-c"), new ConstantDeltaTrainer(0.5f, 30), wrap));
+
     /// <summary>The events of an audit log, after checking that its chain verifies.</summary>
     private static List<(string Event, JsonElement Data)> Events(string path)
     {
@@ -168,10 +175,7 @@ public sealed class SignedFederationTests : IDisposable
                 return send(header, changed);
             },
         });
-        await RunAsync(coordinator,
-            (Site(coordinator, "site-a"), new ConstantDeltaTrainer(0.25f, 10), null),
-            (Site(coordinator, "site-b"), new ConstantDeltaTrainer(0.5f, 30), null),
-            (Site(coordinator, "site-c"), new ConstantDeltaTrainer(0.5f, 30), tamper));
+        await RunWithThirdSiteAsync(coordinator, tamper);
 
         await using var store = await coordinator.OpenStoreAsync();
         Assert.Equal(RoundStatus.Completed, (await store.GetRoundAsync(1))!.Status);
@@ -201,10 +205,7 @@ public sealed class SignedFederationTests : IDisposable
                 return send(unsigned, payload);
             },
         });
-        await RunAsync(coordinator,
-            (Site(coordinator, "site-a"), new ConstantDeltaTrainer(0.25f, 10), null),
-            (Site(coordinator, "site-b"), new ConstantDeltaTrainer(0.5f, 30), null),
-            (Site(coordinator, "site-c"), new ConstantDeltaTrainer(0.5f, 30), strip));
+        await RunWithThirdSiteAsync(coordinator, strip);
 
         await using var store = await coordinator.OpenStoreAsync();
         var rejection = Assert.Single(await store.GetRejectionsAsync());
@@ -247,10 +248,7 @@ public sealed class SignedFederationTests : IDisposable
                 return last;
             },
         });
-        await RunAsync(coordinator,
-            (Site(coordinator, "site-a"), new GatedTrainer(duplicateSent.Task), null),
-            (Site(coordinator, "site-b"), new ConstantDeltaTrainer(0.5f, 30), null),
-            (Site(coordinator, "site-c"), new ConstantDeltaTrainer(0.5f, 30), replay));
+        await RunWithThirdSiteAsync(coordinator, replay, new GatedTrainer(duplicateSent.Task));
 
         Assert.Equal(3, replies.Count);
         Assert.All(replies, r => Assert.False(r.Accepted));
@@ -333,6 +331,32 @@ public sealed class SignedFederationTests : IDisposable
         Assert.Equal("site-b", Field(coordinatorEvent.Data, "client"));
         var siteEvent = Assert.Single(Events(Path.Combine(coordinator.Directory, "site-b-audit.jsonl")), e => e.Event == "policy-refusal");
         Assert.Equal("site policy MaxLocalEpochs is 2; the task asks for 3", Field(siteEvent.Data, "reason"));
+    }
+
+    [Fact]
+    public async Task Privacy_rules_of_a_site_policy_judge_the_privacy_the_coordinator_asks_for()
+    {
+        // The federation adds local DP with noise multiplier 0.5 (Federation:Privacy).
+        var settings = Settings(clients: 3, rounds: 1, minResults: 1);
+        settings["Privacy:Mode"] = "Local";
+        settings["Privacy:NoiseMultiplier"] = "0.5";
+        settings["Privacy:ClipNorm"] = "1.0";
+        await using var coordinator = await StartAuditedAsync(settings);
+        var strict = new CountingTrainer();
+        var secure = new CountingTrainer();
+        await RunAsync(coordinator,
+            (Site(coordinator, "site-a", new SitePolicy { RequireDifferentialPrivacy = true, MinNoiseMultiplier = 0.5 }), new ConstantDeltaTrainer(0.25f, 10), null),
+            (Site(coordinator, "site-b", new SitePolicy { RequireDifferentialPrivacy = true, MinNoiseMultiplier = 1.0 }), strict, null),
+            (Site(coordinator, "site-c", new SitePolicy { RequireSecureAggregation = true }), secure, null));
+
+        Assert.Equal(0, strict.Fits);
+        Assert.Equal(0, secure.Fits);
+        await using var store = await coordinator.OpenStoreAsync();
+        var tasks = await store.GetTasksAsync(1);
+        Assert.Equal(TaskStatus.Completed, Assert.Single(tasks, t => t.ClientId == "site-a").Status);
+        Assert.Equal("policy refusal: site policy MinNoiseMultiplier is 1; the task's noise multiplier is 0.5", Assert.Single(tasks, t => t.ClientId == "site-b").Reason);
+        Assert.StartsWith("policy refusal: site policy RequireSecureAggregation", Assert.Single(tasks, t => t.ClientId == "site-c").Reason, StringComparison.Ordinal);
+        Assert.Equal(2, Events(CoordinatorAudit(coordinator)).Count(e => e.Event == "policy-refusal"));
     }
 
     public void Dispose()
