@@ -7,6 +7,9 @@ using Federated.Coordinator.Mqtt;
 // (Federation__Rounds=5), then the command line (--Federation:Rounds 5 --urls https://0.0.0.0:5050).
 // Transports use mutual TLS with the bundle in Security:Bundle unless Security:Mode is Insecure.
 // The content root is the executable's folder, so its appsettings.json is found from any working directory.
+// federated-coordinator mosquitto-config …: write an external broker's TLS settings and ACL, then exit.
+if (args.Length > 0 && args[0] == MosquittoConfigCommand.Name) return MosquittoConfigCommand.Run(args[1..]);
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.UseCoordinatorKestrelDefaults();
 builder.Services.AddFederatedCoordinator(builder.Configuration);
@@ -36,3 +39,4 @@ catch (InvalidOperationException)
     throw;
 }
 await app.WaitForShutdownAsync().ConfigureAwait(false);
+return 0;
