@@ -1,6 +1,7 @@
 using Federated.Client.Connection;
 using Federated.Trust.Bundles;
 using Federated.Trust.Pki;
+using Federated.Trust.Tls;
 
 namespace Federated.Client.Cli;
 
@@ -11,7 +12,7 @@ namespace Federated.Client.Cli;
 /// </summary>
 internal static class ClientCredentials
 {
-    public const string PasswordVariable = "FEDERATED_TRUST_BUNDLE_PASSWORD";
+    public const string PasswordVariable = BundlePassword.EnvironmentVariable;
 
     /// <summary>The coordinator address to use and the TLS side of this client (null: plain text); throws ArgumentException naming the options that conflict.</summary>
     public static (Uri Coordinator, FederationTls? Tls) Resolve(Uri? coordinator, string? bundle, string? passwordFile, bool insecure)
@@ -30,7 +31,7 @@ internal static class ClientCredentials
         FederationCredentials credentials;
         try
         {
-            credentials = FederationCredentials.Load(bundle, ReadPassword(passwordFile));
+            credentials = FederationCredentials.Load(bundle, BundlePassword.Read(passwordFile));
         }
         catch (FederationTrustException e)
         {
@@ -41,17 +42,5 @@ internal static class ClientCredentials
         if (address.Scheme is not ("https" or "mqtts"))
             throw new ArgumentException($"--coordinator '{address}' is plain text, but --bundle asks for mutual TLS: use https:// or mqtts://.");
         return (address, new FederationTls(credentials));
-    }
-
-    private static string ReadPassword(string? passwordFile)
-    {
-        if (passwordFile is not null)
-        {
-            if (!File.Exists(passwordFile)) throw new ArgumentException($"--password-file '{passwordFile}' does not exist.");
-            return File.ReadLines(passwordFile).FirstOrDefault() is { Length: > 0 } line ? line : throw new ArgumentException($"--password-file '{passwordFile}' is empty.");
-        }
-        return Environment.GetEnvironmentVariable(PasswordVariable) is { Length: > 0 } password
-            ? password
-            : throw new ArgumentException($"The bundle's password is missing: give --password-file or set {PasswordVariable}.");
     }
 }

@@ -1,12 +1,13 @@
 using System.Globalization;
 using Federated.Client.Connection;
 using Federated.Client.Mqtt;
-using Federated.Client.Torch;
-using Federated.Shared.Data;
-using Microsoft.Extensions.Logging;
 using Federated.Client.SecureAggregation;
+using Federated.Client.Torch;
 using Federated.Client.Trust;
+using Federated.Shared.Data;
 using Federated.Trust.Audit;
+using Federated.Trust.Tls;
+using Microsoft.Extensions.Logging;
 
 namespace Federated.Client.Cli;
 

@@ -1,5 +1,6 @@
 using Federated.Client.Connection;
 using Federated.Protocol;
+using Federated.Trust.Tls;
 
 namespace Federated.Client.Mqtt;
 

@@ -1,4 +1,5 @@
 using Federated.Protocol;
+using Federated.Trust.Tls;
 using Google.Protobuf;
 using Grpc.Net.Client;
 

@@ -9,7 +9,7 @@ public sealed class SecurityOptions
     public const string SectionName = "Security";
 
     /// <summary>The environment variable read for the bundle password when no password file is configured.</summary>
-    public const string PasswordEnvironmentVariable = "FEDERATED_TRUST_BUNDLE_PASSWORD";
+    public const string PasswordEnvironmentVariable = Federated.Trust.Bundles.BundlePassword.EnvironmentVariable;
 
     public TransportSecurityMode Mode { get; set; } = TransportSecurityMode.MutualTls;
 

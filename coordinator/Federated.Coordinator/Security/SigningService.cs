@@ -20,7 +20,8 @@ namespace Federated.Coordinator.Security;
 public sealed class SigningService
 {
     // A signature per model, codec and round: a round's tasks share one, so signing costs a few
-    // CMS operations per round, not one per client.
+    // CMS operations per round, not one per client. Global models fetched for deployment are kept
+    // under the negated round, apart from the tasks' signatures.
     private readonly ConcurrentDictionary<(string Hash, CodecKind Codec, long Round), byte[]> _signatures = new();
     private const int MaxCachedSignatures = 64;
 
@@ -65,6 +66,23 @@ public sealed class SigningService
             _signatures[key] = signature;
         }
         return task with { ModelSignature = signature };
+    }
+
+    /// <summary>
+    /// The signature over a finished round's global model as FetchGlobalModel serves it (the model
+    /// file, codec FP32, the round that produced it), or null when this coordinator does not sign.
+    /// Deployment tools verify it before they export or run the model.
+    /// </summary>
+    public byte[]? SignGlobalModel(string contentHash, ReadOnlySpan<byte> modelFile, long round)
+    {
+        if (_certificate is null) return null;
+        var key = (contentHash.ToLowerInvariant(), CodecKind.Fp32, -round);
+        if (_signatures.TryGetValue(key, out byte[]? cached)) return cached;
+        var statement = ModelStatement.For(contentHash, CodecKind.Fp32.ToString(), modelFile, round);
+        byte[] signature = CmsSignature.Sign(statement.ToCanonicalBytes(), _certificate, _time);
+        if (_signatures.Count >= MaxCachedSignatures) _signatures.Clear();
+        _signatures[key] = signature;
+        return signature;
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ namespace Federated.Coordinator.Transport;
 /// mutual TLS a caller acts only as its certificate's identity (<see cref="CallerIdentity"/>);
 /// FetchGlobalModel needs a valid certificate (checked for every call) but no join.
 /// </summary>
-public sealed class GrpcCoordinatorService(ClientGateway gateway, UploadBuffers uploads, GlobalModelCatalog globalModels) : Protocol.Coordinator.CoordinatorBase
+public sealed class GrpcCoordinatorService(ClientGateway gateway, UploadBuffers uploads, GlobalModelCatalog globalModels, SigningService signing) : Protocol.Coordinator.CoordinatorBase
 {
     /// <summary>Largest result payload accepted: ample for models of tens of millions of parameters.</summary>
     public const long MaxPayloadBytes = 512L * 1024 * 1024;
@@ -80,6 +80,9 @@ public sealed class GrpcCoordinatorService(ClientGateway gateway, UploadBuffers 
                 ContentHash = found.Header.ContentHash,
                 TotalBytes = file.Length,
                 LatestRound = found.LatestRound,
+                Signature = signing.SignGlobalModel(found.Header.ContentHash, file, found.Round) is { } signature
+                    ? UnsafeByteOperations.UnsafeWrap(signature)
+                    : ByteString.Empty,
             },
         }, context.CancellationToken).ConfigureAwait(false);
         for (int offset = 0; offset < file.Length; offset += gateway.ChunkBytes)

@@ -2,6 +2,9 @@ using System.Globalization;
 using Federated.Edge.Pull.Internal;
 using Federated.Protocol;
 using Federated.Shared.Serialization;
+using Federated.Trust.Bundles;
+using Federated.Trust.Pki;
+using Federated.Trust.Tls;
 using Grpc.Core;
 using Grpc.Net.Client;
 
@@ -10,8 +13,9 @@ namespace Federated.Edge.Pull;
 /// <summary>
 /// Pulls a finished round's global model from a coordinator (FetchGlobalModel in
 /// shared/Federated.Protocol/federated.proto) and verifies it before anyone uses it: the model
-/// file's SHA-256 checksum, and that its parameters hash to the content hash the coordinator announced.
-/// Needs no join: deployment is not participation.
+/// file's SHA-256 checksum, that its parameters hash to the content hash the coordinator announced,
+/// and, when a federation CA is given, the coordinator's CMS signature over the file. Needs no join:
+/// deployment is not participation (but under mutual TLS a certificate of the federation).
 /// </summary>
 public sealed class GlobalModelPuller : IDisposable
 {
@@ -20,28 +24,46 @@ public sealed class GlobalModelPuller : IDisposable
 
     private readonly Coordinator.CoordinatorClient _client;
     private readonly GrpcChannel? _ownedChannel;
+    private readonly FederationTrust? _trust;
     private bool _disposed;
 
-    /// <summary>Connects to the coordinator at <paramref name="address"/> (http:// or https://).</summary>
-    public GlobalModelPuller(Uri address)
+    /// <summary>
+    /// Connects to the coordinator at <paramref name="address"/>: https:// with <paramref name="credentials"/>
+    /// (mutual TLS with the bundle's certificate, the federation CA pinned, and the coordinator's
+    /// signature on the model checked), or plain http:// without them (local development only).
+    /// </summary>
+    public GlobalModelPuller(Uri address, FederationCredentials? credentials = null)
     {
         ArgumentNullException.ThrowIfNull(address);
         if (address.Scheme is not ("http" or "https"))
             throw new ArgumentException($"The coordinator address '{address}' must start with http:// or https://.", nameof(address));
+        if (address.Scheme == "https" && credentials is null)
+            throw new ArgumentException($"The coordinator address '{address}' is https://: give a bundle so the federation CA is pinned and a certificate is sent.", nameof(credentials));
+        if (address.Scheme == "http" && credentials is not null)
+            throw new ArgumentException($"The coordinator address '{address}' is plain http://, but a bundle was given: use https://.", nameof(address));
+        var handler = new SocketsHttpHandler();
+        if (credentials is not null)
+        {
+            handler.SslOptions = new FederationTls(credentials).ClientOptions();
+            _trust = credentials.Trust;
+        }
         _ownedChannel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
             // The coordinator sends chunks well below gRPC's 4 MiB ceiling; keep it as a guard.
             MaxReceiveMessageSize = 4 * 1024 * 1024,
+            HttpHandler = handler,
             DisposeHttpClient = true,
         });
         _client = new Coordinator.CoordinatorClient(_ownedChannel);
     }
 
     /// <summary>Uses a caller's channel or call invoker (e.g. with interceptors); it is not disposed here.</summary>
-    public GlobalModelPuller(CallInvoker invoker)
+    /// <param name="trust">The federation CA to check the coordinator's signature on the model against; null checks none.</param>
+    public GlobalModelPuller(CallInvoker invoker, FederationTrust? trust = null)
     {
         ArgumentNullException.ThrowIfNull(invoker);
         _client = new Coordinator.CoordinatorClient(invoker);
+        _trust = trust;
     }
 
     /// <summary>
@@ -63,7 +85,7 @@ public sealed class GlobalModelPuller : IDisposable
             string which = round > 0 ? string.Create(CultureInfo.InvariantCulture, $"round {round}'s model") : "the latest model";
             throw new GlobalModelPullException($"The coordinator did not send {which}: {Describe(e)}", e.StatusCode, e);
         }
-        return assembler.Finish();
+        return assembler.Finish(_trust);
     }
 
     /// <summary>

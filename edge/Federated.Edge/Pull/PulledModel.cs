@@ -9,4 +9,7 @@ namespace Federated.Edge.Pull;
 public sealed record PulledModel(long Round, long LatestRound, byte[] File, ModelSnapshot Snapshot)
 {
     public string ContentHash => Snapshot.ContentHash;
+
+    /// <summary>The identity of the coordinator certificate whose signature was verified; null when pulled without a federation CA (plain-text development).</summary>
+    public string? SignedBy { get; init; }
 }

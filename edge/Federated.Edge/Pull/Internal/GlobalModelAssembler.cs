@@ -3,6 +3,11 @@ using Federated.Protocol;
 using Federated.Shared.Models;
 using Federated.Shared.Serialization;
 
+using Federated.Shared.Codecs;
+using Federated.Trust.Cms;
+using Federated.Trust.Pki;
+using Federated.Trust.Statements;
+
 namespace Federated.Edge.Pull.Internal;
 
 /// <summary>
@@ -52,8 +57,11 @@ internal sealed class GlobalModelAssembler(long maxBytes)
         _file = new byte[header.TotalBytes];
     }
 
-    /// <summary>Verifies the completed transfer; throws <see cref="GlobalModelPullException"/> naming what is wrong.</summary>
-    public PulledModel Finish()
+    /// <summary>
+    /// Verifies the completed transfer, and with <paramref name="trust"/> the coordinator's signature
+    /// over it; throws <see cref="GlobalModelPullException"/> naming what is wrong.
+    /// </summary>
+    public PulledModel Finish(FederationTrust? trust = null)
     {
         var header = _header ?? throw new GlobalModelPullException("The coordinator closed the transfer without sending a model.");
         if (_received != _file.Length)
@@ -85,6 +93,19 @@ internal sealed class GlobalModelAssembler(long maxBytes)
         }
         if (!string.Equals(fileArchitecture, announced, StringComparison.Ordinal))
             throw new GlobalModelPullException($"Rejected {source}: the file holds architecture '{fileArchitecture}', the coordinator announced '{announced}'.");
-        return new PulledModel(header.Round, header.LatestRound, _file, snapshot);
+        string? signer = trust is null ? null : VerifySignature(header, trust, source);
+        return new PulledModel(header.Round, header.LatestRound, _file, snapshot) { SignedBy = signer };
+    }
+
+    /// <summary>The identity of the coordinator certificate that signed the model; throws when the signature is missing or does not verify.</summary>
+    private string VerifySignature(GlobalModelHeader header, FederationTrust trust, string source)
+    {
+        if (header.Signature.IsEmpty)
+            throw new GlobalModelPullException($"Rejected {source}: it is not signed, and a federation CA was given to check it against.");
+        var statement = ModelStatement.For(header.ContentHash, CodecKind.Fp32.ToString(), _file, header.Round);
+        var check = CmsSignature.Verify(statement.ToCanonicalBytes(), header.Signature.Span, trust, FederationRole.Coordinator);
+        if (!check.Valid)
+            throw new GlobalModelPullException($"Rejected {source}: its signature does not verify: {check.Reason}");
+        return check.Identity!;
     }
 }

@@ -11,7 +11,7 @@ namespace Federated.Tests.Edge.Pull;
 /// already holds a federation's history: rounds 1 to 3 completed, round 4 failed. The models are larger than
 /// gRPC's 4 MiB message ceiling, so every fetch must arrive in chunks.
 /// </summary>
-public sealed class SeededCoordinator : IAsyncLifetime
+public class SeededCoordinator : IAsyncLifetime
 {
     /// <summary>784·1400 + 1400 + 1400·10 + 10 floats: about 4.45 MB per model file.</summary>
     public const string Architecture = "input 784; linear 784 1400; relu; linear 1400 10";
@@ -54,17 +54,24 @@ public sealed class SeededCoordinator : IAsyncLifetime
         }
         Files = files;
         // Rounds = 4 are all recorded, so the coordinator resumes, finds nothing left to run, and only serves.
-        _coordinator = await LoopbackCoordinator.StartAsync(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Model"] = Architecture,
             ["Rounds"] = (CompletedRounds + 1).ToString(CultureInfo.InvariantCulture),
             ["MinClients"] = "1",
             ["ClientsPerRound"] = "1",
             ["MinResults"] = "1",
-        }, directory: directory);
+        };
+        AddSettings(settings);
+        _coordinator = await LoopbackCoordinator.StartAsync(settings, directory: directory);
     }
 
-    public async Task DisposeAsync()
+    /// <summary>More coordinator settings (e.g. mutual TLS) for a derived fixture.</summary>
+    protected virtual void AddSettings(IDictionary<string, string?> settings)
+    {
+    }
+
+    public virtual async Task DisposeAsync()
     {
         if (_coordinator is null) return;
         string directory = _coordinator.Directory;

@@ -7,6 +7,7 @@ using Federated.Coordinator.Security;
 using Federated.Tests.Integration;
 using Federated.Tests.Trust.Tls;
 using Federated.Trust.Audit;
+using Federated.Trust.Tls;
 using Microsoft.Extensions.DependencyInjection;
 using TaskStatus = Federated.Coordinator.Persistence.TaskStatus;
 

@@ -8,6 +8,7 @@ using Federated.Protocol;
 using Federated.Tests.Integration;
 using Federated.Tests.Mqtt;
 using Federated.Trust.Pki;
+using Federated.Trust.Tls;
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;

@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Federated.Client.Connection;
 using Federated.Trust.Bundles;
 using Federated.Trust.Pki;
+using Federated.Trust.Tls;
 
 namespace Federated.Tests.Trust.Tls;
 

@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using Federated.Trust.Bundles;
 using Federated.Trust.Pki;
 
-namespace Federated.Client.Connection;
+namespace Federated.Trust.Tls;
 
 /// <summary>
 /// A site's side of mutual TLS, for gRPC and MQTT alike: it presents the site's certificate and
