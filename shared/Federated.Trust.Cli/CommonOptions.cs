@@ -8,7 +8,7 @@ internal sealed class CommonOptions
 {
     public const string CaDirectoryVariable = "FEDERATED_TRUST_CA_DIR";
     public const string CaPasswordVariable = "FEDERATED_TRUST_CA_PASSWORD";
-    public const string BundlePasswordVariable = "FEDERATED_TRUST_BUNDLE_PASSWORD";
+    public const string BundlePasswordVariable = Federated.Trust.Bundles.BundlePassword.EnvironmentVariable;
 
     private readonly Func<string, string?> _environment;
 

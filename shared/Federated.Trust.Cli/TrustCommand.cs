@@ -9,7 +9,7 @@ internal static class TrustCommand
     public static RootCommand Create(Func<string, string?> environment)
     {
         var common = new CommonOptions(environment);
-        var root = new RootCommand("Provision a federation: root CA, coordinator and site certificates with startup bundles, revocation.");
+        var root = new RootCommand("Provision a federation: root CA, coordinator and site certificates with startup bundles, revocation; verify audit logs; seal and open envelopes.");
         root.Options.Add(common.CaDirectory);
         root.Options.Add(common.PasswordFile);
         root.Subcommands.Add(CaCommand.Create(common));
@@ -18,6 +18,7 @@ internal static class TrustCommand
         root.Subcommands.Add(CrlCommand.Create(common));
         root.Subcommands.Add(ListCommand.Create(common));
         root.Subcommands.Add(AuditCommand.Create());
+        root.Subcommands.Add(EnvelopeCommand.Create(common));
         return root;
     }
 }

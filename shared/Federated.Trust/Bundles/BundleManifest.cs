@@ -37,7 +37,7 @@ public sealed record BundleManifest
     /// <summary>This party's certificate and key (password-protected PKCS#12).</summary>
     public required string PfxFile { get; init; }
 
-    /// <summary>This party's certificate as PEM (coordinator bundles, for Mosquitto).</summary>
+    /// <summary>This party's public certificate as PEM (for Mosquitto, and to seal envelopes to this party).</summary>
     public string? CertificateFile { get; init; }
 
     /// <summary>This party's private key as unencrypted PEM, owner-readable only (coordinator bundles, for Mosquitto).</summary>

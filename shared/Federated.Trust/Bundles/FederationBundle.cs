@@ -12,9 +12,10 @@ public static class FederationBundle
 
     /// <summary>
     /// Writes <c>bundle.json</c>, <c>ca.crt</c>, <c>&lt;identity&gt;.pfx</c> (encrypted with
-    /// <paramref name="password"/>, owner-only), <c>crl.pem</c> when <paramref name="revocationList"/>
-    /// is given, and, with <paramref name="includePemKey"/>, <c>&lt;identity&gt;.crt</c> and an
-    /// unencrypted owner-only <c>&lt;identity&gt;.key</c> for OpenSSL servers such as Mosquitto.
+    /// <paramref name="password"/>, owner-only), <c>&lt;identity&gt;.crt</c> (the public certificate),
+    /// <c>crl.pem</c> when <paramref name="revocationList"/> is given, and, with
+    /// <paramref name="includePemKey"/>, an unencrypted owner-only <c>&lt;identity&gt;.key</c> for
+    /// OpenSSL servers such as Mosquitto.
     /// </summary>
     /// <returns>The manifest written.</returns>
     public static BundleManifest Write(
@@ -55,11 +56,9 @@ public static class FederationBundle
         PemFiles.WriteCertificate(caCertificate, Path.Combine(directory, BundleFiles.Ca));
         AtomicFileWrite(Path.Combine(directory, BundleFiles.Pfx(identity)), certificate.ExportPkcs12(PfxEncryption, password));
         revocationList?.WritePem(Path.Combine(directory, BundleFiles.Crl));
-        if (includePemKey)
-        {
-            PemFiles.WriteCertificate(certificate, Path.Combine(directory, BundleFiles.Certificate(identity)));
-            PemFiles.WritePrivateKey(certificate, Path.Combine(directory, BundleFiles.Key(identity)));
-        }
+        // The public certificate is always there, so others can verify this party or seal envelopes to it.
+        PemFiles.WriteCertificate(certificate, Path.Combine(directory, BundleFiles.Certificate(identity)));
+        if (includePemKey) PemFiles.WritePrivateKey(certificate, Path.Combine(directory, BundleFiles.Key(identity)));
 
         var manifest = new BundleManifest
         {
@@ -70,7 +69,7 @@ public static class FederationBundle
             MqttHost = mqttHost,
             MqttPort = mqttPort,
             PfxFile = BundleFiles.Pfx(identity),
-            CertificateFile = includePemKey ? BundleFiles.Certificate(identity) : null,
+            CertificateFile = BundleFiles.Certificate(identity),
             KeyFile = includePemKey ? BundleFiles.Key(identity) : null,
             CrlFile = revocationList is null ? null : BundleFiles.Crl,
         };

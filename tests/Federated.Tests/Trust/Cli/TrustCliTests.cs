@@ -148,6 +148,41 @@ public sealed class TrustCliTests : IDisposable
         Assert.Equal(0, Run("issue", "site", "site-a", "--out", Bundle("site-a")).Exit);
     }
 
+    [Fact]
+    public void Envelope_SealsToRsaBundlesOnlyTheRecipientsOpenAndAnEcSiteIsRefusedWithTheReason()
+    {
+        Assert.Equal(0, Run("ca", "create", "--federation", "clinics").Exit);
+        Assert.Equal(0, Run("issue", "site", "lab-1", "--rsa", "--out", Bundle("lab-1")).Exit);
+        Assert.Equal(0, Run("issue", "site", "lab-2", "--rsa", "--out", Bundle("lab-2")).Exit);
+        Assert.Equal(0, Run("issue", "site", "lab-3", "--rsa", "--out", Bundle("lab-3")).Exit);
+        Assert.Equal(0, Run("issue", "site", "phone-1", "--out", Bundle("phone-1")).Exit);
+        string model = Path.Combine(_directory, "model.fedmodel");
+        byte[] content = new byte[100_000];
+        new Random(7).NextBytes(content);
+        File.WriteAllBytes(model, content);
+        string sealedFile = Path.Combine(_directory, "model.p7m");
+
+        var seal = Run("envelope", "seal", model, "--to", Bundle("lab-1"), "--to", Path.Combine(Bundle("lab-2"), BundleFiles.Certificate("lab-2")), "-o", sealedFile);
+        var openOne = Run("envelope", "open", sealedFile, "--bundle", Bundle("lab-1"), "-o", Path.Combine(_directory, "one.fedmodel"));
+        var openTwo = Run("envelope", "open", sealedFile, "--bundle", Bundle("lab-2"), "-o", Path.Combine(_directory, "two.fedmodel"));
+        var openThree = Run("envelope", "open", sealedFile, "--bundle", Bundle("lab-3"), "-o", Path.Combine(_directory, "three.fedmodel"));
+        var toPhone = Run("envelope", "seal", model, "--to", Bundle("phone-1"), "-o", Path.Combine(_directory, "phone.p7m"));
+
+        Assert.True(seal.Exit == 0, seal.Error);
+        Assert.Contains("lab-1, lab-2", seal.Output, StringComparison.Ordinal);
+        Assert.Equal(-1, File.ReadAllBytes(sealedFile).AsSpan().IndexOf(content.AsSpan(0, 64)));
+        Assert.Equal(0, openOne.Exit);
+        Assert.Equal(content, File.ReadAllBytes(Path.Combine(_directory, "one.fedmodel")));
+        Assert.Equal(0, openTwo.Exit);
+        Assert.Equal(content, File.ReadAllBytes(Path.Combine(_directory, "two.fedmodel")));
+        Assert.Equal(1, openThree.Exit);
+        Assert.Contains("not addressed to", openThree.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_directory, "three.fedmodel")));
+        Assert.Equal(1, toPhone.Exit);
+        Assert.Contains("ECDH", toPhone.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_directory, "phone.p7m")));
+    }
+
     private string Bundle(string identity) => Path.Combine(_directory, "bundles", identity);
 
     private (int Exit, string Output, string Error) Run(params string[] args) => Run(true, args);
