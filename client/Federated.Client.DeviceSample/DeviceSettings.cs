@@ -19,6 +19,15 @@ internal sealed record DeviceSettings(string Host, int Port, string Federation)
 
     public string CacheDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "federated-device");
 
+    /// <summary>The device's bundle (from <c>federated-trust issue site</c>): MQTT over TLS with its certificate, which is also its device id.</summary>
+    public string? Bundle { get; init; }
+
+    /// <summary>A file whose first line is the bundle's password (else the environment variable).</summary>
+    public string? PasswordFile { get; init; }
+
+    /// <summary>Plain-text MQTT, for local development only.</summary>
+    public bool Insecure { get; init; }
+
     /// <summary>What is wrong with the command line, or null.</summary>
     public string? Error { get; init; }
 
@@ -38,11 +47,24 @@ internal sealed record DeviceSettings(string Host, int Port, string Federation)
                 "--limit" => int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out int limit) ? settings with { Limit = limit } : settings with { Error = "--limit needs a count" },
                 "--shard" => ParseShard(settings, Value()),
                 "--last-layer-only" => settings with { LastLayerOnly = true },
+                "--bundle" => Value() is { } bundle ? settings with { Bundle = bundle } : Missing(settings, "--bundle"),
+                "--password-file" => Value() is { } file ? settings with { PasswordFile = file } : Missing(settings, "--password-file"),
+                "--insecure" => settings with { Insecure = true },
                 _ => settings with { Error = $"unknown option '{args[i]}'" },
             };
             if (settings.Error is not null) return settings;
         }
-        return settings;
+        return settings.Conflict() is { } conflict ? settings with { Error = conflict } : settings;
+    }
+
+    /// <summary>Options that cannot go together: TLS or plain text must be chosen, and a bundle fixes the device id.</summary>
+    private string? Conflict()
+    {
+        if (Bundle is null && !Insecure) return "give --bundle DIR (MQTT over TLS with the device's certificate) or --insecure (plain text, local development only)";
+        if (Bundle is not null && Insecure) return "--bundle and --insecure conflict: a bundle means TLS";
+        if (Bundle is not null && DeviceId is not null) return "--device-id conflicts with --bundle: the device id is the certificate's identity";
+        if (PasswordFile is not null && Bundle is null) return "--password-file is the password of a --bundle; give the bundle too";
+        return null;
     }
 
     private static DeviceSettings Missing(DeviceSettings settings, string option) => settings with { Error = $"{option} needs a value" };

@@ -4,17 +4,21 @@ using Federated.Client.DeviceSample;
 using Federated.Client.Managed;
 using Federated.Client.Mqtt;
 using Federated.Shared.Data;
+using Federated.Trust.Bundles;
+using Federated.Trust.Pki;
+using Federated.Trust.Tls;
 using Microsoft.Extensions.Logging;
 
 // A phone-class device: joins over MQTT, trains the model the coordinator sends with the managed
 // trainer (logistic regression, MLPs, or only the last layer of a shipped feature extractor), and
 // keeps going through lost connections until the federation finishes.
 //
-//   federated-device <broker host> <port> <federation> [--data fashion-mnist|file.csv] [--shard K/N]
-//                    [--limit N] [--last-layer-only] [--device-id ID] [--cache DIR]
+//   federated-device <broker host> <port> <federation> (--bundle DIR [--password-file F] | --insecure)
+//                    [--data fashion-mnist|file.csv] [--shard K/N] [--limit N] [--last-layer-only]
+//                    [--device-id ID] [--cache DIR]
 if (args.Length < 3 || args[0] is "-h" or "--help")
 {
-    Console.Error.WriteLine("usage: federated-device <broker host> <port> <federation> [--data fashion-mnist|file.csv] [--shard K/N] [--limit N] [--last-layer-only] [--device-id ID] [--cache DIR]");
+    Console.Error.WriteLine("usage: federated-device <broker host> <port> <federation> (--bundle DIR [--password-file F] | --insecure) [--data fashion-mnist|file.csv] [--shard K/N] [--limit N] [--last-layer-only] [--device-id ID] [--cache DIR]");
     return 2;
 }
 
@@ -48,14 +52,20 @@ try
     var (train, heldOut) = DatasetSharding.Split(local, 0.1, 42);
     var trainer = new ManagedTrainer(train, heldOut, new ManagedTrainerOptions { Scope = settings.LastLayerOnly ? TrainingScope.LastLayer : TrainingScope.AllLayers });
 
+    // With a bundle the device is its certificate: TLS to the broker, its identity as device id,
+    // models checked against the coordinator's signature, updates signed.
+    using var credentials = settings.Bundle is null ? null : FederationCredentials.Load(settings.Bundle, BundlePassword.Read(settings.PasswordFile));
+    var tls = credentials is null ? null : new FederationTls(credentials);
+    if (tls is null) DeviceLog.PlainText(log);
     await using var connection = new MqttCoordinatorConnection(new MqttConnectionOptions
     {
         Host = settings.Host,
         Port = settings.Port,
         Federation = settings.Federation,
-        DeviceId = settings.DeviceId ?? MqttConnectionOptions.LoadOrCreateDeviceId(settings.CacheDirectory),
+        DeviceId = tls?.Identity ?? settings.DeviceId ?? MqttConnectionOptions.LoadOrCreateDeviceId(settings.CacheDirectory),
+        Tls = tls,
     }, loggers.CreateLogger<MqttCoordinatorConnection>());
-    var options = new FederatedClientOptions { Name = "device-sample", CacheDirectory = settings.CacheDirectory };
+    var options = new FederatedClientOptions { Name = "device-sample", CacheDirectory = settings.CacheDirectory, Credentials = credentials };
     options.Properties["trainer"] = "managed";
     options.Properties["examples"] = train.Count.ToString(CultureInfo.InvariantCulture);
     var client = new FederatedClient(connection, trainer, options, loggers.CreateLogger<FederatedClient>());
@@ -67,7 +77,8 @@ catch (OperationCanceledException) when (stop.IsCancellationRequested)
 {
     return 130;
 }
-catch (Exception e) when (e is Federated.Client.Connection.CoordinatorUnreachableException or IOException or InvalidDataException or FormatException or ArgumentException)
+catch (Exception e) when (e is Federated.Client.Connection.CoordinatorUnreachableException or IOException or InvalidDataException or FormatException or ArgumentException
+    or FederationTrustException)
 {
     DeviceLog.Failed(log, e.Message);
     return 1;

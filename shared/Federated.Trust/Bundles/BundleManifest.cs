@@ -46,14 +46,6 @@ public sealed record BundleManifest
     /// <summary>The federation CRL (PEM), when the bundle carries one.</summary>
     public string? CrlFile { get; init; }
 
-    internal static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter() },
-    };
-
     /// <summary>Reads and checks <c>bundle.json</c> in <paramref name="directory"/>.</summary>
     /// <exception cref="FederationTrustException">Missing, not JSON, or a required key is missing or invalid (named).</exception>
     public static BundleManifest Read(string directory)
@@ -67,7 +59,7 @@ public sealed record BundleManifest
         BundleManifest? manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<BundleManifest>(File.ReadAllText(path), Json);
+            manifest = JsonSerializer.Deserialize(File.ReadAllText(path), BundleManifestJson.Default.BundleManifest);
         }
         catch (JsonException e)
         {
@@ -116,5 +108,16 @@ public sealed record BundleManifest
 
     /// <summary>Writes this manifest as <c>bundle.json</c> in <paramref name="directory"/>.</summary>
     public void Write(string directory) =>
-        File.WriteAllText(Path.Combine(directory, BundleFiles.Manifest), JsonSerializer.Serialize(this, Json) + "\n");
+        File.WriteAllText(Path.Combine(directory, BundleFiles.Manifest), JsonSerializer.Serialize(this, BundleManifestJson.Default.BundleManifest) + "\n");
+}
+
+/// <summary>
+/// The manifest's JSON, generated at compile time: devices read bundles in NativeAOT apps, where
+/// reflection-based serialization is not available.
+/// </summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(BundleManifest))]
+internal sealed partial class BundleManifestJson : JsonSerializerContext
+{
 }

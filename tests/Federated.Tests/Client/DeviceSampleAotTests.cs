@@ -38,6 +38,16 @@ public class DeviceSampleAotTests
             var (usageExit, usage) = await RunAsync(binary, ["--help"], output);
             Assert.Equal(2, usageExit);
             Assert.Contains("usage: federated-device", usage, StringComparison.Ordinal);
+
+            // Neither TLS nor an explicit plain-text choice: refused before anything connects.
+            var (choiceExit, choice) = await RunAsync(binary, ["127.0.0.1", "1883", "default"], output);
+            Assert.Equal(2, choiceExit);
+            Assert.Contains("--bundle DIR", choice, StringComparison.Ordinal);
+
+            // A bundle that is not there: a clear error, exit code 1 (the crypto stack loads under NativeAOT).
+            var (bundleExit, bundle) = await RunAsync(binary, ["127.0.0.1", "1883", "default", "--bundle", Path.Combine(output, "no-bundle"), "--password-file", binary], output);
+            Assert.Equal(1, bundleExit);
+            Assert.Contains("no-bundle", bundle, StringComparison.Ordinal);
         }
         finally
         {
