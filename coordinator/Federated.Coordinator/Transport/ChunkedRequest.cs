@@ -12,7 +12,9 @@ internal static class ChunkedRequest
     /// </summary>
     /// <param name="dataOf">The chunk's data, or null when the chunk is not a data part.</param>
     /// <param name="what">What the call carries, for the reasons ("upload", "step").</param>
-    public static async Task<string?> ReadAsync<TChunk>(IAsyncStreamReader<TChunk> stream, Func<TChunk, ByteString?> dataOf, byte[] buffer, int length, string what, CancellationToken cancellationToken)
+    /// <param name="release">Called with each data chunk once its bytes are copied (a pooled chunk goes back to its pool).</param>
+    public static async Task<string?> ReadAsync<TChunk>(IAsyncStreamReader<TChunk> stream, Func<TChunk, ByteString?> dataOf, byte[] buffer, int length, string what, CancellationToken cancellationToken,
+        Action<ByteString>? release = null)
     {
         long received = 0;
         while (await stream.MoveNext(cancellationToken).ConfigureAwait(false))
@@ -23,6 +25,7 @@ internal static class ChunkedRequest
                 return $"the {what} carries more than the declared {length} bytes";
             data.Span.CopyTo(buffer.AsSpan((int)received));
             received += data.Length;
+            release?.Invoke(data);
         }
         return received == length ? null : $"the {what} ended after {received} of the declared {length} bytes";
     }

@@ -12,6 +12,7 @@ namespace Federated.Coordinator.Transport;
 /// mutual TLS a caller acts only as its certificate's identity (<see cref="CallerIdentity"/>);
 /// FetchGlobalModel needs a valid certificate (checked for every call) but no join.
 /// </summary>
+[BindServiceMethod(typeof(CoordinatorServiceBinding), nameof(CoordinatorServiceBinding.BindService))]
 public sealed class GrpcCoordinatorService(ClientGateway gateway, UploadBuffers uploads, GlobalModelCatalog globalModels, SigningService signing) : Protocol.Coordinator.CoordinatorBase
 {
     /// <summary>Largest result payload accepted: ample for models of tens of millions of parameters.</summary>
@@ -110,7 +111,7 @@ public sealed class GrpcCoordinatorService(ClientGateway gateway, UploadBuffers 
         try
         {
             string? framing = await ChunkedRequest.ReadAsync(requestStream, static c => c.PartCase == ResultChunk.PartOneofCase.Data ? c.Data : null,
-                buffer, length, "upload", cancellationToken).ConfigureAwait(false);
+                buffer, length, "upload", cancellationToken, UploadChunkPool.Return).ConfigureAwait(false);
             if (framing is not null) return await RefuseAsync(header, framing, cancellationToken).ConfigureAwait(false);
 
             var metrics = new Dictionary<string, double>(header.Metrics, StringComparer.Ordinal);
