@@ -10,7 +10,15 @@ internal static class CoordinatorBundle
     {
         const string S = SecurityOptions.SectionName;
         string bundle = options.Bundle ?? throw new InvalidOperationException($"{S}:Bundle is not set.");
-        string password = ReadPassword(options);
+        string password;
+        try
+        {
+            password = BundlePassword.Read(options.PasswordFile, $"{S}:PasswordFile");
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException(e.Message, e);
+        }
         FederationCredentials credentials;
         try
         {
@@ -36,17 +44,5 @@ internal static class CoordinatorBundle
         {
             throw new InvalidOperationException($"{S}:RevocationList = '{crl}' cannot be used: {e.Message}", e);
         }
-    }
-
-    private static string ReadPassword(SecurityOptions options)
-    {
-        if (options.PasswordFile is { } file)
-        {
-            string password = File.ReadLines(file).FirstOrDefault() ?? "";
-            return password.Length > 0 ? password : throw new InvalidOperationException($"{SecurityOptions.SectionName}:PasswordFile = '{file}' is empty.");
-        }
-        return Environment.GetEnvironmentVariable(SecurityOptions.PasswordEnvironmentVariable) is { Length: > 0 } fromEnvironment
-            ? fromEnvironment
-            : throw new InvalidOperationException($"The bundle password is not set: {SecurityOptions.SectionName}:PasswordFile or the {SecurityOptions.PasswordEnvironmentVariable} environment variable.");
     }
 }
